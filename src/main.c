@@ -1,0 +1,9 @@
+/* kpod: entry point (placeholder until the UI lands). */
+#include <stdio.h>
+
+int
+main(void)
+{
+    printf("kpod %s\n", KPOD_VERSION);
+    return 0;
+}
