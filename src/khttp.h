@@ -1,0 +1,80 @@
+/*
+ * HTTP requests to the API server over the kloop: verbs, JSON bodies,
+ * headers (Authorization, User-Agent, Accept), TLS from the kube_ctx,
+ * Retry-After retries, TCP keepalive. A response body is either buffered
+ * whole or, for watches and log follows, handed over line by line through
+ * a capped line buffer. Errors carry the server's Status.message.
+ */
+#ifndef KPOD_KHTTP_H
+#define KPOD_KHTTP_H
+
+#include <curl/curl.h>
+#include <stddef.h>
+
+struct kloop;
+struct kube_ctx;
+struct kclient;
+struct khttp_req;
+
+/* What came back. Everything is borrowed for the duration of the callback. */
+struct khttp_response {
+    long        status; /* HTTP status; 0 = no response (transport error) */
+    const char *body;   /* whole body when not streaming (NUL-terminated) */
+    size_t      body_len;
+    /* NULL on success (2xx, or a stream that ended cleanly). Else one line:
+     * the server's Status.message, else the body's first line, else the
+     * transport error ("Get "URL": connection refused" style). */
+    const char *error;
+    const char *reason;    /* Status.reason ("Expired", "NotFound") or NULL */
+    int         transport; /* 1 when error is a transport failure */
+};
+
+/* Called exactly once per successful khttp_request (not after cancel). */
+typedef void (*khttp_done_cb)(struct khttp_req *, const struct khttp_response *,
+                              void *data);
+/* Streaming: one line without its '\n' (a final unterminated tail is
+ * delivered too). too_long = 1 when the line was cut at max_line.
+ * Only called for 2xx responses. */
+typedef void (*khttp_line_cb)(struct khttp_req *, const char *line, size_t len,
+                              int too_long, void *data);
+
+struct khttp_opts {
+    const char   *method; /* NULL = "GET" */
+    const char   *path;   /* "/api/v1/pods?limit=500", after server */
+    const char   *body;   /* request body or NULL */
+    size_t        body_len;
+    const char   *content_type; /* of body; NULL = application/json */
+    const char   *accept;       /* NULL = application/json */
+    khttp_line_cb on_line;      /* non-NULL = stream lines, don't buffer */
+    size_t        max_line;     /* 0 = 16 MiB */
+    int           max_retries;  /* Retry-After retries; 0 = 10, -1 = none */
+    long          timeout_ms;   /* whole request; 0 = none */
+};
+
+/* A client for one cluster. Copies what it needs from ctx. */
+struct kclient *kclient_create(struct kloop *, const struct kube_ctx *);
+/* Requests must be finished or cancelled first. Accepts NULL. */
+void                   kclient_free(struct kclient *);
+struct kloop          *kclient_loop(struct kclient *);
+const struct kube_ctx *kclient_ctx(struct kclient *);
+/* Full URL for a path; caller frees. */
+char *kclient_url(struct kclient *, const char *path);
+/* An easy handle with URL, TLS, auth, User-Agent and keepalive set (for
+ * ws.c); *headers gets the header list to keep alive and free with
+ * curl_slist_free_all. Caller owns the handle. */
+CURL *kclient_easy(struct kclient *, const char *path,
+                   struct curl_slist **headers);
+
+/* Start a request. NULL with *cause when it cannot start (the callback is
+ * then never called); otherwise done_cb runs exactly once, later. */
+struct khttp_req *khttp_request(struct kclient *, const struct khttp_opts *,
+                                khttp_done_cb, void *data, char **cause);
+
+/* Abort; done_cb will not be called. Safe inside the request's own
+ * callbacks. The request is freed (now or shortly). */
+void khttp_cancel(struct khttp_req *);
+
+/* Percent-encode a query value; caller frees. */
+char *khttp_escape(const char *);
+
+#endif

@@ -1,0 +1,67 @@
+/*
+ * Kubeconfig loading like kubectl: --kubeconfig, else KUBECONFIG (a list;
+ * the first file to set a key wins), else ~/.kube/config, else the
+ * in-cluster service account. The result is one resolved context: server,
+ * namespace, TLS material in memory and credentials. Errors name the file
+ * and line. It does no I/O beyond reading those files.
+ */
+#ifndef KPOD_KUBECONFIG_H
+#define KPOD_KUBECONFIG_H
+
+#include <stddef.h>
+
+/* kubectl-style global flags. Strings are borrowed (from argv). */
+struct kube_opts {
+    const char *kubeconfig; /* --kubeconfig FILE */
+    const char *context;    /* --context NAME */
+    const char *ns;         /* -n/--namespace NS */
+    int         all_ns;     /* -A/--all-namespaces */
+};
+
+/* Everything a client needs to talk to one cluster. All owned. */
+struct kube_ctx {
+    char *context; /* context name ("" when none: demo, in-cluster) */
+    char *cluster; /* cluster name */
+    char *user;    /* user (auth info) name */
+    char *source;  /* file the context came from, or "" */
+    char *server;  /* "https://host:port[/prefix]", no trailing '/' */
+    char *ns;      /* effective namespace: -n, else context's, else default */
+    int   all_ns;  /* -A given */
+
+    /* TLS. PEM bytes in memory (CURLOPT_*_BLOB); NULL = not set. */
+    int    insecure; /* insecure-skip-tls-verify */
+    char  *tls_server_name;
+    char  *ca;
+    size_t ca_len;
+    char  *cert;
+    size_t cert_len;
+    char  *key;
+    size_t key_len;
+
+    /* Credentials. */
+    char *token; /* bearer token (token, else tokenFile's content) */
+    char *username, *password; /* basic auth */
+    char *proxy_url;
+};
+
+/* If argv[*i] is one of the flags above, store it, advance *i past its
+ * value and return 1; 0 if not ours; -1 with *cause on a missing value.
+ * Accepts "--flag value", "--flag=value", "-n value", "-nvalue". */
+int kube_opts_flag(struct kube_opts *, int argc, char **argv, int *i,
+                   char **cause);
+
+/* Load and resolve. NULL with *cause (one line, "file:line: ..." where a
+ * file is at fault; when nothing was found it names what was looked for and
+ * suggests `kpod --demo`). */
+struct kube_ctx *kubeconfig_load(const struct kube_opts *, char **cause);
+
+/* A context for a plain URL (the demo sim): no TLS, no credentials. */
+struct kube_ctx *kube_ctx_for_url(const char *url, const char *ns);
+
+void kube_ctx_free(struct kube_ctx *);
+
+/* "/api/v1/namespaces/NS/pods", or "/api/v1/pods" with all_ns. Caller
+ * frees. */
+char *kube_ctx_pods_path(const struct kube_ctx *);
+
+#endif
