@@ -41,6 +41,7 @@ enum pod_col {
     POD_COL_NODE,
     POD_COL_NOMINATED,
     POD_COL_GATES,
+    POD_COL_LABELS, /* --show-labels */
     POD_NCOLS
 };
 extern const char *const pod_col_names[POD_NCOLS]; /* "NAMESPACE", ... */
