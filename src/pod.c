@@ -326,6 +326,10 @@ pod_summary_init(struct pod_summary *ps, const struct cJSON *pod)
     /* Wide cells. */
     ips = pod_get(status, "podIPs");
     ps->ip = pod_dup_or_null(pod_str(cJSON_GetArrayItem(ips, 0), "ip"));
+    /* The API server's v1 conversion fills podIPs from podIP when a
+     * (pre-1.16) object has only the latter, so the server prints it. */
+    if (cJSON_GetArraySize(ips) == 0)
+        ps->ip = pod_dup_or_null(pod_str(status, "podIP"));
     ps->node = pod_dup_or_null(pod_str(spec, "nodeName"));
     ps->nominated = pod_dup_or_null(pod_str(status, "nominatedNodeName"));
     gates = pod_get(spec, "readinessGates");

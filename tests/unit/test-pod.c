@@ -250,7 +250,8 @@ test_other_cells(void **state)
         "\"uid\":\"u1\",\"creationTimestamp\":\"2023-11-14T22:11:49Z\","
         "\"labels\":{\"tier\":\"web\",\"app\":\"x\",\"Z\":\"1\"}},"
         "\"spec\":{\"containers\":[{\"name\":\"c\"}]},\"status\":{\"phase\":"
-        "\"Running\",\"podIP\":\"10.0.0.1\"}}";
+        "\"Running\",\"podIP\":\"10.0.0.1\",\"podIPs\":[{\"ip\":\"10.0.0.2\"}]}"
+        "}";
     cJSON             *pod = cJSON_Parse(j);
     struct pod_summary ps;
     char               buf[64];
@@ -266,9 +267,9 @@ test_other_cells(void **state)
     assert_string_equal(
         pod_summary_cell(&ps, POD_COL_LABELS, NOW_MS, buf, sizeof buf),
         "Z=1,app=x,tier=web");
-    /* IP comes from status.podIPs only. */
+    /* status.podIPs wins over podIP. */
     assert_string_equal(
-        pod_summary_cell(&ps, POD_COL_IP, NOW_MS, buf, sizeof buf), "<none>");
+        pod_summary_cell(&ps, POD_COL_IP, NOW_MS, buf, sizeof buf), "10.0.0.2");
     assert_string_equal(
         pod_summary_cell(&ps, POD_COL_GATES, NOW_MS, buf, sizeof buf),
         "<none>");
