@@ -58,7 +58,9 @@ struct kube_ctx *kubeconfig_load(const struct kube_opts *, char **cause);
 /* A context for a plain URL (the demo sim): no TLS, no credentials. */
 struct kube_ctx *kube_ctx_for_url(const char *url, const char *ns);
 
-void kube_ctx_free(struct kube_ctx *);
+/* A deep copy. */
+struct kube_ctx *kube_ctx_dup(const struct kube_ctx *);
+void             kube_ctx_free(struct kube_ctx *);
 
 /* "/api/v1/namespaces/NS/pods", or "/api/v1/pods" with all_ns. Caller
  * frees. */

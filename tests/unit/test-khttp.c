@@ -1,0 +1,543 @@
+/*
+ * khttp + kloop against a tiny scripted HTTP server on the same libuv loop:
+ * buffered bodies, Status errors, Retry-After retries, line streaming with
+ * split chunks and an over-long line, transport errors, cancel from inside
+ * a line callback, request bodies. Every case ends with uv_loop_close == 0.
+ */
+#define _GNU_SOURCE
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+
+#include "khttp.h"
+#include "kubeconfig.h"
+#include "loop.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the fake server ---- */
+
+struct fconn {
+    uv_tcp_t    tcp;
+    struct kbuf in;
+    int         answered;
+};
+
+struct fake {
+    uv_tcp_t listener;
+    int      port;
+    int      retry_hits;
+    int      requests;
+    int      conns;
+    char     last_method[16];
+    char    *last_body;
+};
+static struct fake fake;
+
+static void
+fconn_closed(uv_handle_t *h)
+{
+    struct fconn *c = h->data;
+
+    kbuf_done(&c->in);
+    free(c);
+    fake.conns--;
+}
+
+static void
+fwrite_done(uv_write_t *w, int status)
+{
+    free(w->data);
+    free(w);
+}
+
+static void
+fsend(struct fconn *c, const char *s)
+{
+    uv_write_t *w = xmalloc(sizeof *w);
+    uv_buf_t    b;
+
+    w->data = xstrdup(s);
+    b = uv_buf_init(w->data, (unsigned)strlen(s));
+    uv_write(w, (uv_stream_t *)&c->tcp, &b, 1, fwrite_done);
+}
+
+static void
+fclose_conn(struct fconn *c)
+{
+    if (!uv_is_closing((uv_handle_t *)&c->tcp))
+        uv_close((uv_handle_t *)&c->tcp, fconn_closed);
+}
+
+static void
+fshutdown_cb(uv_shutdown_t *s, int status)
+{
+    fclose_conn(s->data);
+    free(s);
+}
+
+static void
+fend(struct fconn *c)
+{
+    uv_shutdown_t *s = xmalloc(sizeof *s);
+
+    s->data = c;
+    uv_shutdown(s, (uv_stream_t *)&c->tcp, fshutdown_cb);
+}
+
+static void
+fanswer(struct fconn *c, const char *path, const char *body)
+{
+    char *r;
+
+    fake.requests++;
+    if (strcmp(path, "/ok") == 0) {
+        fsend(c, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                 "Content-Length: 11\r\n\r\n{\"a\":\"b\"}\r\n");
+    } else if (strcmp(path, "/notfound") == 0) {
+        const char *st = "{\"kind\":\"Status\",\"apiVersion\":\"v1\","
+                         "\"status\":\"Failure\",\"message\":\"pods \\\"x\\\" "
+                         "not found\",\"reason\":\"NotFound\",\"code\":404}";
+        r = xasprintf("HTTP/1.1 404 Not Found\r\nContent-Length: %zu\r\n\r\n"
+                      "%s",
+                      strlen(st), st);
+        fsend(c, r);
+        free(r);
+    } else if (strcmp(path, "/plain500") == 0) {
+        fsend(c, "HTTP/1.1 500 Oops\r\nContent-Length: 11\r\n\r\nit broke\nxx");
+    } else if (strcmp(path, "/retry") == 0) {
+        if (fake.retry_hits++ == 0)
+            fsend(c, "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 1\r\n"
+                     "Content-Type: text/plain\r\nContent-Length: 9\r\n\r\n"
+                     "slow down");
+        else
+            fsend(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+    } else if (strcmp(path, "/stream") == 0) {
+        /* No length: the body ends when the connection closes. Lines are
+         * split across writes on purpose. */
+        fsend(c, "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nline1\nli");
+        fsend(c, "ne2\r\n0123456789abcdef");
+        fsend(c, "ghij\nok\ntail");
+        fend(c);
+        return;
+    } else if (strcmp(path, "/forever") == 0) {
+        fsend(c, "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nfirst\n");
+        return; /* never ends */
+    } else if (strcmp(path, "/echo") == 0) {
+        free(fake.last_body);
+        fake.last_body = xstrdup(body);
+        r = xasprintf("HTTP/1.1 201 Created\r\nContent-Length: %zu\r\n\r\n%s",
+                      strlen(body), body);
+        fsend(c, r);
+        free(r);
+    } else {
+        fsend(c, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
+    }
+    fend(c);
+}
+
+static void
+falloc(uv_handle_t *h, size_t n, uv_buf_t *b)
+{
+    b->base = xmalloc(n);
+    b->len = n;
+}
+
+static void
+fread_cb(uv_stream_t *s, ssize_t n, const uv_buf_t *b)
+{
+    struct fconn *c = s->data;
+    char         *end, *path, *sp, *cl;
+    size_t        hlen, blen = 0;
+
+    if (n < 0) {
+        free(b->base);
+        fclose_conn(c);
+        return;
+    }
+    kbuf_append(&c->in, b->base, (size_t)n);
+    free(b->base);
+    if (c->answered || (end = strstr(c->in.data, "\r\n\r\n")) == NULL)
+        return;
+    hlen = (size_t)(end - c->in.data) + 4;
+    if ((cl = strcasestr(c->in.data, "content-length:")) != NULL && cl < end)
+        blen = strtoul(cl + 15, NULL, 10);
+    if (c->in.len < hlen + blen)
+        return;
+    c->answered = 1;
+    sp = strchr(c->in.data, ' ');
+    snprintf(fake.last_method, sizeof fake.last_method, "%.*s",
+             (int)(sp - c->in.data), c->in.data);
+    path = xstrndup(sp + 1, strcspn(sp + 1, " "));
+    {
+        char *body = xstrndup(c->in.data + hlen, blen);
+
+        fanswer(c, path, body);
+        free(body);
+    }
+    free(path);
+}
+
+static void
+fconnect_cb(uv_stream_t *l, int status)
+{
+    struct fconn *c = xcalloc(1, sizeof *c);
+
+    kbuf_init(&c->in);
+    uv_tcp_init(l->loop, &c->tcp);
+    c->tcp.data = c;
+    fake.conns++;
+    assert_int_equal(uv_accept(l, (uv_stream_t *)&c->tcp), 0);
+    uv_read_start((uv_stream_t *)&c->tcp, falloc, fread_cb);
+}
+
+static void
+fake_start(uv_loop_t *uv)
+{
+    struct sockaddr_in addr;
+    struct sockaddr_in got;
+    int                len = sizeof got;
+
+    memset(&fake, 0, sizeof fake);
+    uv_tcp_init(uv, &fake.listener);
+    uv_ip4_addr("127.0.0.1", 0, &addr);
+    assert_int_equal(uv_tcp_bind(&fake.listener, (struct sockaddr *)&addr, 0),
+                     0);
+    assert_int_equal(uv_listen((uv_stream_t *)&fake.listener, 16, fconnect_cb),
+                     0);
+    uv_tcp_getsockname(&fake.listener, (struct sockaddr *)&got, &len);
+    fake.port = ntohs(got.sin_port);
+}
+
+static void
+fclose_walk(uv_handle_t *h, void *arg)
+{
+    if (h->type == UV_TCP && h != (uv_handle_t *)&fake.listener &&
+        !uv_is_closing(h))
+        fclose_conn(h->data);
+}
+
+/* ---- the client side ---- */
+
+struct result {
+    int   calls;
+    long  status;
+    char *body;
+    char *error;
+    char *reason;
+    int   transport;
+    char  lines[16][32];
+    int   too_long[16];
+    int   nlines;
+    int   cancel_after; /* cancel from the line callback after N lines */
+};
+
+struct env {
+    uv_loop_t       uv;
+    struct kloop   *loop;
+    struct kclient *client;
+    int             closed;
+};
+
+static void
+on_done(struct khttp_req *r, const struct khttp_response *resp, void *data)
+{
+    struct result *res = data;
+
+    res->calls++;
+    res->status = resp->status;
+    res->body =
+        resp->body != NULL ? xstrndup(resp->body, resp->body_len) : NULL;
+    res->error = resp->error != NULL ? xstrdup(resp->error) : NULL;
+    res->reason = resp->reason != NULL ? xstrdup(resp->reason) : NULL;
+    res->transport = resp->transport;
+}
+
+static void
+on_line(struct khttp_req *r, const char *line, size_t len, int too_long,
+        void *data)
+{
+    struct result *res = data;
+
+    assert_true(res->nlines < 16);
+    snprintf(res->lines[res->nlines], 32, "%.*s", (int)len, line);
+    res->too_long[res->nlines] = too_long;
+    res->nlines++;
+    if (res->cancel_after > 0 && res->nlines == res->cancel_after)
+        khttp_cancel(r);
+}
+
+static void
+result_done(struct result *r)
+{
+    free(r->body);
+    free(r->error);
+    free(r->reason);
+}
+
+static void
+env_init(struct env *e, int port)
+{
+    char            *url;
+    struct kube_ctx *ctx;
+
+    assert_int_equal(uv_loop_init(&e->uv), 0);
+    fake_start(&e->uv);
+    if (port == 0)
+        port = fake.port;
+    url = xasprintf("http://127.0.0.1:%d", port);
+    ctx = kube_ctx_for_url(url, NULL);
+    e->loop = kloop_create(&e->uv);
+    e->client = kclient_create(e->loop, ctx);
+    kube_ctx_free(ctx);
+    free(url);
+}
+
+static void
+closed_cb(void *data)
+{
+    ((struct env *)data)->closed = 1;
+}
+
+static void
+env_done(struct env *e)
+{
+    kclient_free(e->client);
+    kloop_close(e->loop, closed_cb, e);
+    uv_walk(&e->uv, fclose_walk, NULL);
+    uv_close((uv_handle_t *)&fake.listener, NULL);
+    uv_run(&e->uv, UV_RUN_DEFAULT);
+    assert_int_equal(e->closed, 1);
+    assert_int_equal(uv_loop_close(&e->uv), 0);
+    free(fake.last_body);
+    fake.last_body = NULL;
+}
+
+/* Run the loop until cond holds or 20 s pass. */
+#define RUN_UNTIL(e, cond)                                                     \
+    do {                                                                       \
+        int64_t deadline_ = know_ms() + 20000;                                 \
+        while (!(cond) && know_ms() < deadline_)                               \
+            uv_run(&(e)->uv, UV_RUN_ONCE);                                     \
+        assert_true(cond);                                                     \
+    } while (0)
+
+static struct khttp_req *
+req(struct env *e, const char *path, struct result *res, int stream)
+{
+    struct khttp_opts o = {.path = path};
+    struct khttp_req *r;
+    char             *cause = NULL;
+
+    if (stream) {
+        o.on_line = on_line;
+        o.max_line = 10;
+    }
+    r = khttp_request(e->client, &o, on_done, res, &cause);
+    assert_null(cause);
+    assert_non_null(r);
+    return r;
+}
+
+static void
+test_buffered(void **state)
+{
+    struct env    e;
+    struct result ok = {0}, nf = {0}, p5 = {0};
+
+    env_init(&e, 0);
+    req(&e, "/ok", &ok, 0);
+    req(&e, "/notfound", &nf, 0);
+    req(&e, "plain500", &p5, 0);
+    RUN_UNTIL(&e, ok.calls && nf.calls && p5.calls);
+    assert_int_equal(ok.status, 200);
+    assert_null(ok.error);
+    assert_string_equal(ok.body, "{\"a\":\"b\"}\r\n");
+    assert_int_equal(nf.status, 404);
+    assert_string_equal(nf.error, "pods \"x\" not found");
+    assert_string_equal(nf.reason, "NotFound");
+    assert_int_equal(p5.status, 500);
+    assert_string_equal(p5.error, "it broke");
+    assert_null(p5.reason);
+    assert_int_equal(kloop_running(e.loop), 0);
+    assert_int_equal(ok.calls + nf.calls + p5.calls, 3);
+    result_done(&ok);
+    result_done(&nf);
+    result_done(&p5);
+    env_done(&e);
+}
+
+static void
+test_retry_after(void **state)
+{
+    struct env    e;
+    struct result r = {0};
+    int64_t       t0 = know_ms();
+
+    env_init(&e, 0);
+    req(&e, "/retry", &r, 0);
+    RUN_UNTIL(&e, r.calls);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.body, "ok");
+    assert_int_equal(fake.retry_hits, 2);
+    assert_true(know_ms() - t0 >= 900); /* waited Retry-After: 1 */
+    result_done(&r);
+    env_done(&e);
+}
+
+static void
+test_stream_lines(void **state)
+{
+    struct env    e;
+    struct result r = {0};
+
+    env_init(&e, 0);
+    req(&e, "/stream", &r, 1);
+    RUN_UNTIL(&e, r.calls);
+    assert_int_equal(r.status, 200);
+    assert_null(r.error);
+    assert_null(r.body);
+    assert_int_equal(r.nlines, 5);
+    assert_string_equal(r.lines[0], "line1");
+    assert_string_equal(r.lines[1], "line2");
+    assert_string_equal(r.lines[2], "0123456789"); /* cut at max_line */
+    assert_int_equal(r.too_long[2], 1);
+    assert_string_equal(r.lines[3], "ok");
+    assert_int_equal(r.too_long[3], 0);
+    assert_string_equal(r.lines[4], "tail"); /* unterminated tail */
+    result_done(&r);
+    env_done(&e);
+}
+
+static void
+test_cancel_in_line_cb(void **state)
+{
+    struct env    e;
+    struct result r = {.cancel_after = 1};
+
+    env_init(&e, 0);
+    req(&e, "/forever", &r, 1);
+    RUN_UNTIL(&e, r.nlines == 1 && kloop_running(e.loop) == 0);
+    /* Let the loop turn a few more times: no callback may come. */
+    uv_run(&e.uv, UV_RUN_NOWAIT);
+    assert_int_equal(r.calls, 0);
+    assert_string_equal(r.lines[0], "first");
+    env_done(&e);
+}
+
+static void
+test_cancel_pending_retry(void **state)
+{
+    struct env        e;
+    struct result     r = {0};
+    struct khttp_req *q;
+
+    env_init(&e, 0);
+    q = req(&e, "/retry", &r, 0);
+    RUN_UNTIL(&e, fake.retry_hits == 1 && kloop_running(e.loop) == 0);
+    khttp_cancel(q); /* while waiting for Retry-After */
+    uv_run(&e.uv, UV_RUN_NOWAIT);
+    assert_int_equal(r.calls, 0);
+    env_done(&e);
+}
+
+static void
+test_refused(void **state)
+{
+    struct env         e;
+    struct result      r = {0};
+    uv_tcp_t           probe;
+    struct sockaddr_in addr, got;
+    int                len = sizeof got, port;
+    char              *want;
+
+    /* A port that was free a moment ago: bind, read it, close. */
+    assert_int_equal(uv_loop_init(&e.uv), 0);
+    uv_tcp_init(&e.uv, &probe);
+    uv_ip4_addr("127.0.0.1", 0, &addr);
+    uv_tcp_bind(&probe, (struct sockaddr *)&addr, 0);
+    uv_tcp_getsockname(&probe, (struct sockaddr *)&got, &len);
+    port = ntohs(got.sin_port);
+    uv_close((uv_handle_t *)&probe, NULL);
+    uv_run(&e.uv, UV_RUN_DEFAULT);
+    assert_int_equal(uv_loop_close(&e.uv), 0);
+
+    env_init(&e, port);
+    req(&e, "/api/v1/pods", &r, 0);
+    RUN_UNTIL(&e, r.calls);
+    assert_int_equal(r.status, 0);
+    assert_int_equal(r.transport, 1);
+    want = xasprintf("Get \"http://127.0.0.1:%d/api/v1/pods\": ", port);
+    assert_non_null(r.error);
+    assert_memory_equal(r.error, want, strlen(want));
+    free(want);
+    result_done(&r);
+    env_done(&e);
+}
+
+static void
+test_post_body(void **state)
+{
+    struct env        e;
+    struct result     r = {0};
+    struct khttp_opts o = {
+        .method = "POST", .path = "/echo", .body = "{\"x\":1}", .body_len = 7};
+    char *cause = NULL;
+
+    env_init(&e, 0);
+    assert_non_null(khttp_request(e.client, &o, on_done, &r, &cause));
+    RUN_UNTIL(&e, r.calls);
+    assert_int_equal(r.status, 201);
+    assert_string_equal(fake.last_method, "POST");
+    assert_string_equal(fake.last_body, "{\"x\":1}");
+    assert_string_equal(r.body, "{\"x\":1}");
+    result_done(&r);
+
+    memset(&r, 0, sizeof r);
+    o.method = "PATCH";
+    assert_non_null(khttp_request(e.client, &o, on_done, &r, &cause));
+    RUN_UNTIL(&e, r.calls);
+    assert_string_equal(fake.last_method, "PATCH");
+    assert_string_equal(fake.last_body, "{\"x\":1}");
+    result_done(&r);
+
+    memset(&r, 0, sizeof r);
+    o.method = "DELETE";
+    o.body = NULL;
+    o.body_len = 0;
+    assert_non_null(khttp_request(e.client, &o, on_done, &r, &cause));
+    RUN_UNTIL(&e, r.calls);
+    assert_string_equal(fake.last_method, "DELETE");
+    result_done(&r);
+    env_done(&e);
+}
+
+static void
+test_escape(void **state)
+{
+    char *s = khttp_escape("a=b,c!=d e/f");
+
+    assert_string_equal(s, "a%3Db%2Cc%21%3Dd%20e%2Ff");
+    free(s);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_buffered),
+        cmocka_unit_test(test_retry_after),
+        cmocka_unit_test(test_stream_lines),
+        cmocka_unit_test(test_cancel_in_line_cb),
+        cmocka_unit_test(test_cancel_pending_retry),
+        cmocka_unit_test(test_refused),
+        cmocka_unit_test(test_post_body),
+        cmocka_unit_test(test_escape),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

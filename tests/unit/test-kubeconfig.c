@@ -1,0 +1,293 @@
+/*
+ * kubeconfig: file selection (--kubeconfig, KUBECONFIG list, ~/.kube/config),
+ * first-file-wins merging, context/namespace resolution, TLS and token
+ * material, and errors that name the file (and line for YAML errors).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+
+#include "kubeconfig.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char tmpdir[256];
+
+static char *
+put(const char *name, const char *text)
+{
+    char *path = xasprintf("%s/%s", tmpdir, name);
+    FILE *f = fopen(path, "w");
+
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
+static int
+setup(void **state)
+{
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/kpod-kc.XXXXXX");
+    assert_non_null(mkdtemp(tmpdir));
+    setenv("HOME", tmpdir, 1);
+    unsetenv("KUBECONFIG");
+    unsetenv("KUBERNETES_SERVICE_HOST");
+    unsetenv("KUBERNETES_SERVICE_PORT");
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    char *cmd = xasprintf("rm -rf '%s'", tmpdir);
+
+    assert_int_equal(system(cmd), 0);
+    free(cmd);
+    return 0;
+}
+
+static const char *A = "apiVersion: v1\n"
+                       "kind: Config\n"
+                       "current-context: a\n"
+                       "clusters:\n"
+                       "- name: c1\n"
+                       "  cluster:\n"
+                       "    server: https://a.example:6443/\n"
+                       "    certificate-authority-data: aGVsbG8tY2E=\n"
+                       "- name: shared\n"
+                       "  cluster:\n"
+                       "    server: https://from-a:1\n"
+                       "users:\n"
+                       "- name: u1\n"
+                       "  user:\n"
+                       "    token: tok-a\n"
+                       "contexts:\n"
+                       "- name: a\n"
+                       "  context: {cluster: c1, user: u1, namespace: team-a}\n"
+                       "- name: s\n"
+                       "  context: {cluster: shared, user: u2}\n";
+
+static const char *B = "apiVersion: v1\n"
+                       "current-context: b\n"
+                       "clusters:\n"
+                       "- name: shared\n"
+                       "  cluster:\n"
+                       "    server: https://from-b:2\n"
+                       "    insecure-skip-tls-verify: true\n"
+                       "- name: c2\n"
+                       "  cluster:\n"
+                       "    server: http://b.example\n"
+                       "    certificate-authority: ca.pem\n"
+                       "users:\n"
+                       "- name: u2\n"
+                       "  user:\n"
+                       "    tokenFile: tok.txt\n"
+                       "contexts:\n"
+                       "- name: b\n"
+                       "  context: {cluster: c2, user: u2}\n";
+
+static void
+test_explicit_file(void **state)
+{
+    char            *a = put("a.yaml", A), *cause = NULL;
+    struct kube_opts o = {.kubeconfig = a};
+    struct kube_ctx *c = kubeconfig_load(&o, &cause);
+
+    assert_null(cause);
+    assert_non_null(c);
+    assert_string_equal(c->context, "a");
+    assert_string_equal(c->cluster, "c1");
+    assert_string_equal(c->user, "u1");
+    assert_string_equal(c->server, "https://a.example:6443");
+    assert_string_equal(c->ns, "team-a");
+    assert_string_equal(c->token, "tok-a");
+    assert_int_equal(c->ca_len, 8);
+    assert_memory_equal(c->ca, "hello-ca", 8);
+    assert_int_equal(c->insecure, 0);
+    kube_ctx_free(c);
+
+    /* -n overrides the context's namespace; -A is passed through. */
+    o.ns = "other";
+    o.all_ns = 1;
+    c = kubeconfig_load(&o, &cause);
+    assert_non_null(c);
+    assert_string_equal(c->ns, "other");
+    assert_int_equal(c->all_ns, 1);
+    kube_ctx_free(c);
+    free(a);
+}
+
+static void
+test_kubeconfig_list_merge(void **state)
+{
+    char            *a = put("a.yaml", A), *b = put("b.yaml", B);
+    char            *env, *cause = NULL;
+    struct kube_opts o = {0};
+    struct kube_ctx *c;
+
+    free(put("tok.txt", "tok-from-file\n"));
+    free(put("ca.pem", "PEM"));
+    env = xasprintf("%s/missing.yaml:%s::%s:%s", tmpdir, b, a, b);
+    setenv("KUBECONFIG", env, 1);
+
+    /* current-context from the first file that sets it: b. */
+    c = kubeconfig_load(&o, &cause);
+    assert_null(cause);
+    assert_non_null(c);
+    assert_string_equal(c->context, "b");
+    assert_string_equal(c->server, "http://b.example");
+    assert_string_equal(c->ns, "default");
+    /* Relative paths resolve against the file that named them. */
+    assert_string_equal(c->token, "tok-from-file");
+    assert_int_equal(c->ca_len, 3);
+    kube_ctx_free(c);
+
+    /* Context s lives in a, its cluster "shared" is in both: b wins. */
+    o.context = "s";
+    c = kubeconfig_load(&o, &cause);
+    assert_non_null(c);
+    assert_string_equal(c->server, "https://from-b:2");
+    assert_int_equal(c->insecure, 1);
+    assert_string_equal(c->source, a);
+    kube_ctx_free(c);
+
+    o.context = "nope";
+    c = kubeconfig_load(&o, &cause);
+    assert_null(c);
+    assert_non_null(strstr(cause, "context \"nope\" does not exist"));
+    free(cause);
+    unsetenv("KUBECONFIG");
+    free(env);
+    free(a);
+    free(b);
+}
+
+static void
+test_home_default(void **state)
+{
+    char            *dir = xasprintf("%s/.kube", tmpdir), *cause = NULL;
+    struct kube_opts o = {0};
+    struct kube_ctx *c;
+
+    /* Nothing anywhere: one line naming what was looked for. */
+    c = kubeconfig_load(&o, &cause);
+    assert_null(c);
+    assert_non_null(strstr(cause, "/.kube/config"));
+    assert_non_null(strstr(cause, "kpod --demo"));
+    assert_null(strchr(cause, '\n'));
+    free(cause);
+
+    assert_int_equal(mkdir(dir, 0700), 0);
+    free(put(".kube/config", A));
+    c = kubeconfig_load(&o, &cause);
+    assert_non_null(c);
+    assert_string_equal(c->context, "a");
+    kube_ctx_free(c);
+    free(dir);
+}
+
+static void
+test_errors(void **state)
+{
+    char            *cause = NULL, *p, *want;
+    struct kube_opts o = {0};
+
+    /* YAML syntax error: file:line. */
+    p = put("bad.yaml", "apiVersion: v1\nclusters:\n- name: x\n  cluster: [\n");
+    o.kubeconfig = p;
+    assert_null(kubeconfig_load(&o, &cause));
+    want = xasprintf("%s:", p);
+    assert_non_null(strstr(cause, want));
+    assert_true(strlen(cause) > strlen(want) + 1);
+    assert_in_range(cause[strlen(want)], '1', '9');
+    free(cause);
+    free(want);
+    free(p);
+
+    /* Missing --kubeconfig file. */
+    o.kubeconfig = "/nonexistent/kubeconfig";
+    assert_null(kubeconfig_load(&o, &cause));
+    assert_non_null(strstr(cause, "/nonexistent/kubeconfig"));
+    free(cause);
+
+    /* Missing tokenFile: names file and user. */
+    p = put("c.yaml",
+            "current-context: x\n"
+            "clusters: [{name: k, cluster: {server: 'http://h'}}]\n"
+            "users: [{name: u, user: {tokenFile: gone.txt}}]\n"
+            "contexts: [{name: x, context: {cluster: k, user: u}}]\n");
+    o.kubeconfig = p;
+    assert_null(kubeconfig_load(&o, &cause));
+    assert_non_null(strstr(cause, p));
+    assert_non_null(strstr(cause, "user \"u\""));
+    assert_non_null(strstr(cause, "gone.txt"));
+    free(cause);
+    free(p);
+
+    /* insecure + CA is refused like client-go. */
+    p = put("d.yaml", "current-context: x\n"
+                      "clusters: [{name: k, cluster: {server: 'https://h', "
+                      "insecure-skip-tls-verify: true, "
+                      "certificate-authority-data: QQ==}}]\n"
+                      "contexts: [{name: x, context: {cluster: k}}]\n");
+    o.kubeconfig = p;
+    assert_null(kubeconfig_load(&o, &cause));
+    assert_non_null(strstr(cause, "insecure"));
+    free(cause);
+    free(p);
+
+    /* A context whose cluster is missing. */
+    p = put("e.yaml", "current-context: x\n"
+                      "contexts: [{name: x, context: {cluster: k}}]\n");
+    o.kubeconfig = p;
+    assert_null(kubeconfig_load(&o, &cause));
+    assert_non_null(strstr(cause, "cluster \"k\" does not exist"));
+    free(cause);
+    free(p);
+}
+
+static void
+test_flags(void **state)
+{
+    char *argv[] = {
+        "get",  "--kubeconfig",    "/k",    "--context=c", "-n", "ns1", "-A",
+        "pods", "--namespace=ns2", "-nns3", "--context"};
+    int              argc = (int)nitems(argv), i, got[nitems(argv)] = {0};
+    char            *cause = NULL;
+    struct kube_opts o = {0};
+
+    for (i = 1; i < argc - 1; i++)
+        got[i] = kube_opts_flag(&o, argc, argv, &i, &cause);
+    assert_string_equal(o.kubeconfig, "/k");
+    assert_string_equal(o.context, "c");
+    assert_string_equal(o.ns, "ns3");
+    assert_int_equal(o.all_ns, 1);
+    assert_int_equal(got[7], 0); /* "pods" is not a flag */
+    i = argc - 1;
+    assert_int_equal(kube_opts_flag(&o, argc, argv, &i, &cause), -1);
+    assert_non_null(strstr(cause, "--context"));
+    free(cause);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_explicit_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubeconfig_list_merge, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_home_default, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
+        cmocka_unit_test(test_flags),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
