@@ -1,0 +1,259 @@
+/*
+ * Wires the UI together: the screen, the pod list pane above a one-line
+ * status bar, colours for row styles, a one-second tick that ages the AGE
+ * column and the retry countdown, and the store listener, which only marks
+ * the pod list dirty. It also logs (with --log) how long after a store
+ * change its frame reached the terminal.
+ */
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "screen.h"
+#include "store.h"
+#include "ui.h"
+#include "view-pods.h"
+#include "widget-statusbar.h"
+
+struct ui {
+    uv_loop_t              *loop;
+    struct screen          *screen;
+    struct store           *store;
+    struct view_pods        pods;
+    struct widget_statusbar bar;
+    struct screen_pane      bar_pane;
+    int                     bar_attr;
+    uv_timer_t              tick;
+    ui_quit_cb              quit_cb;
+    void                   *quit_data;
+    int                     quitting;
+    uint64_t                change_ns;  /* first unshown store change */
+    uint64_t                change_gen; /* store generation then */
+    int                     closing;
+    int                     open; /* screen + tick */
+    void (*done_cb)(void *);
+    void *done_data;
+};
+
+enum {
+    UI_PAIR_GREEN = 1,
+    UI_PAIR_YELLOW,
+    UI_PAIR_RED,
+    UI_PAIR_MAGENTA,
+    UI_PAIR_BLUE,
+    UI_PAIR_BAR,
+};
+
+static void
+ui_bar_paint(void *data, WINDOW *win, int focused)
+{
+    struct ui *ui = data;
+
+    (void)focused;
+    ui->bar.pods = store_count(ui->store);
+    widget_statusbar_draw(&ui->bar, win, know_ms(), ui->bar_attr);
+}
+
+static const struct screen_pane_ops ui_bar_ops = {
+    .name = "statusbar",
+    .paint = ui_bar_paint,
+};
+
+static void
+ui_layout(struct screen *s, int cols, int rows, void *data)
+{
+    struct ui *ui = data;
+
+    /* The pod list takes all but the last line; at one line, only the
+     * bar remains. */
+    screen_pane_place(s, &ui->pods.pane, 0, 0, cols, rows - 1);
+    screen_pane_place(s, &ui->bar_pane, 0, rows - 1, cols, 1);
+}
+
+static void
+ui_quit(struct ui *ui, const char *why)
+{
+    if (ui->quitting)
+        return;
+    ui->quitting = 1;
+    klog("quit: %s", why);
+    if (ui->quit_cb != NULL)
+        ui->quit_cb(ui, ui->quit_data);
+}
+
+static void
+ui_key(struct screen *s, int key, void *data)
+{
+    struct ui *ui = data;
+
+    (void)s;
+    if (key == 'q' || key == SCREEN_CTRL('c'))
+        ui_quit(ui, "key");
+}
+
+static void
+ui_signal_quit(struct screen *s, int signum, void *data)
+{
+    (void)s;
+    ui_quit(data, strsignal(signum));
+}
+
+static void
+ui_frame(struct screen *s, void *data)
+{
+    struct ui *ui = data;
+    uint64_t   now;
+
+    (void)s;
+    if (ui->change_ns == 0)
+        return;
+    now = uv_hrtime();
+    klog("frame %llu: store gen %llu on screen %.1f ms after the change",
+         (unsigned long long)screen_frames(ui->screen),
+         (unsigned long long)ui->change_gen,
+         (double)(now - ui->change_ns) / 1e6);
+    ui->change_ns = 0;
+}
+
+static void
+ui_store_changed(struct store *st, void *data)
+{
+    struct ui *ui = data;
+
+    if (ui->change_ns == 0)
+        ui->change_ns = uv_hrtime();
+    ui->change_gen = store_generation(st);
+    screen_dirty(ui->screen, &ui->pods.pane, SCREEN_DATA, "store changed");
+    screen_dirty(ui->screen, &ui->bar_pane, SCREEN_PAINT, "pod count");
+}
+
+static void
+ui_tick_cb(uv_timer_t *t)
+{
+    struct ui *ui = t->data;
+
+    /* AGE and "retrying in Ns" move with the clock. */
+    screen_dirty(ui->screen, &ui->pods.pane, SCREEN_DATA, "tick");
+    screen_dirty(ui->screen, &ui->bar_pane, SCREEN_PAINT, "tick");
+}
+
+static void
+ui_colors(struct ui *ui)
+{
+    ui->bar_attr = A_REVERSE;
+    if (!screen_has_colors(ui->screen))
+        return;
+    init_pair(UI_PAIR_GREEN, COLOR_GREEN, -1);
+    init_pair(UI_PAIR_YELLOW, COLOR_YELLOW, -1);
+    init_pair(UI_PAIR_RED, COLOR_RED, -1);
+    init_pair(UI_PAIR_MAGENTA, COLOR_MAGENTA, -1);
+    init_pair(UI_PAIR_BLUE, COLOR_BLUE, -1);
+    init_pair(UI_PAIR_BAR, COLOR_BLACK, COLOR_CYAN);
+    ui->pods.attrs[VIEW_PODS_OK] = COLOR_PAIR(UI_PAIR_GREEN);
+    ui->pods.attrs[VIEW_PODS_WARN] = COLOR_PAIR(UI_PAIR_YELLOW);
+    ui->pods.attrs[VIEW_PODS_ERR] = COLOR_PAIR(UI_PAIR_RED) | A_BOLD;
+    ui->pods.attrs[VIEW_PODS_GONE] = COLOR_PAIR(UI_PAIR_MAGENTA);
+    ui->pods.attrs[VIEW_PODS_DONE] = COLOR_PAIR(UI_PAIR_BLUE);
+    ui->bar_attr = COLOR_PAIR(UI_PAIR_BAR);
+}
+
+struct ui *
+ui_create(uv_loop_t *loop, struct store *pods, const struct ui_opts *opts,
+          ui_quit_cb quit_cb, void *data, char **cause)
+{
+    struct ui        *ui = xcalloc(1, sizeof *ui);
+    struct screen_cbs cbs = {
+        .layout = ui_layout,
+        .key = ui_key,
+        .quit = ui_signal_quit,
+        .frame = ui_frame,
+        .data = ui,
+    };
+
+    ui->loop = loop;
+    ui->store = pods;
+    ui->quit_cb = quit_cb;
+    ui->quit_data = data;
+    ui->screen = screen_create(loop, &cbs, cause);
+    if (ui->screen == NULL) {
+        free(ui);
+        return NULL;
+    }
+    view_pods_init(&ui->pods, ui->screen, pods, opts->all_namespaces);
+    widget_statusbar_init(&ui->bar, opts->context,
+                          opts->all_namespaces ? NULL : opts->ns);
+    ui->bar_pane.ops = &ui_bar_ops;
+    ui->bar_pane.data = ui;
+    ui_colors(ui);
+    screen_add_pane(ui->screen, &ui->pods.pane);
+    screen_add_pane(ui->screen, &ui->bar_pane);
+
+    uv_timer_init(loop, &ui->tick);
+    ui->tick.data = ui;
+    uv_timer_start(&ui->tick, ui_tick_cb, 1000, 1000);
+    store_listen(pods, ui_store_changed, ui);
+    return ui;
+}
+
+void
+ui_set_conn(struct ui *ui, const struct reflector_status *st)
+{
+    widget_statusbar_set_conn(&ui->bar, st);
+    if (ui->screen != NULL)
+        screen_dirty(ui->screen, &ui->bar_pane, SCREEN_PAINT, "connection");
+}
+
+void
+ui_message(struct ui *ui, const char *fmt, ...)
+{
+    va_list ap;
+
+    free(ui->bar.message);
+    ui->bar.message = NULL;
+    if (fmt != NULL) {
+        va_start(ap, fmt);
+        ui->bar.message = xvasprintf(fmt, ap);
+        va_end(ap);
+        klog("%s", ui->bar.message);
+    }
+    screen_dirty(ui->screen, &ui->bar_pane, SCREEN_PAINT, "message");
+}
+
+static void
+ui_closed_one(struct ui *ui)
+{
+    if (--ui->open > 0)
+        return;
+    view_pods_done(&ui->pods);
+    widget_statusbar_done(&ui->bar);
+    if (ui->done_cb != NULL)
+        ui->done_cb(ui->done_data);
+    free(ui);
+}
+
+static void
+ui_screen_closed(void *data)
+{
+    ui_closed_one(data);
+}
+
+static void
+ui_tick_closed(uv_handle_t *h)
+{
+    ui_closed_one(h->data);
+}
+
+void
+ui_close(struct ui *ui, void (*done_cb)(void *), void *data)
+{
+    if (ui->closing)
+        return;
+    ui->closing = 1;
+    ui->done_cb = done_cb;
+    ui->done_data = data;
+    store_listen(ui->store, NULL, NULL);
+    ui->open = 2;
+    uv_close((uv_handle_t *)&ui->tick, ui_tick_closed);
+    screen_close(ui->screen, ui_screen_closed, ui);
+}

@@ -1,0 +1,39 @@
+/*
+ * The UI as main.c sees it: create it over the pod store, feed it the
+ * reflector's connection state, and close it. This header does not
+ * include curses, so src/main.c can use it; everything that draws lives
+ * behind it in ui/.
+ */
+#ifndef KPOD_UI_H
+#define KPOD_UI_H
+
+#include <uv.h>
+
+#include "reflector.h"
+#include "util.h"
+
+struct store;
+struct ui;
+
+struct ui_opts {
+    const char *context;        /* shown in the status bar */
+    const char *ns;             /* namespace shown; ignored with all_ns */
+    int         all_namespaces; /* adds the NAMESPACE column */
+};
+
+/* The user (q, ctrl-c) or a signal (SIGTERM, SIGHUP, SIGINT) asked to quit.
+ * Called once. */
+typedef void (*ui_quit_cb)(struct ui *, void *data);
+
+/* Take over the terminal and show the pods of store. NULL with *cause when
+ * there is no usable terminal. */
+struct ui *ui_create(uv_loop_t *, struct store *pods, const struct ui_opts *,
+                     ui_quit_cb, void *data, char **cause);
+/* The pod reflector's state changed (connecting, live, retrying, error). */
+void ui_set_conn(struct ui *, const struct reflector_status *);
+/* A one-line note in the status bar (NULL clears it). */
+void ui_message(struct ui *, const char *fmt, ...) KPOD_PRINTF(2, 3);
+/* Restore the terminal now; done_cb(data) after every handle closed. */
+void ui_close(struct ui *, void (*done_cb)(void *), void *data);
+
+#endif
