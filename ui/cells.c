@@ -4,7 +4,9 @@
  * invalid bytes and control characters become a visible '?' of one cell
  * instead of corrupting the screen. Nothing here draws.
  */
+#ifndef _XOPEN_SOURCE
 #define _XOPEN_SOURCE 700
+#endif
 #include <wchar.h>
 #include <string.h>
 

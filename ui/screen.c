@@ -17,9 +17,9 @@
 #include "screen.h"
 #include "util.h"
 
-#define SCREEN_MAXPANES  16
-#define SCREEN_FRAME_NS  (16 * 1000 * 1000) /* ~60 frames/s */
-#define SCREEN_NSIGNALS  4
+#define SCREEN_MAXPANES 16
+#define SCREEN_FRAME_NS (16 * 1000 * 1000) /* ~60 frames/s */
+#define SCREEN_NSIGNALS 4
 
 struct screen {
     uv_loop_t        *loop;
@@ -326,8 +326,7 @@ screen_resize(struct screen *s)
         ws.ws_col > 0)
         resizeterm(ws.ws_row, ws.ws_col);
     klog("%dx%d", COLS, LINES);
-    screen_dirty(s, NULL, SCREEN_LAYOUT | SCREEN_DATA | SCREEN_PAINT,
-                 "resize");
+    screen_dirty(s, NULL, SCREEN_LAYOUT | SCREEN_DATA | SCREEN_PAINT, "resize");
     s->urgent = 1;
 }
 
@@ -337,7 +336,9 @@ screen_key(struct screen *s, int key)
     struct screen_pane *p;
 
     if (key == SCREEN_FKEY(KEY_RESIZE)) {
-        screen_resize(s);
+        /* resizeterm (from the SIGWINCH handler) queues this key; calling
+         * it again here would queue another, forever. */
+        screen_dirty(s, NULL, SCREEN_LAYOUT, "KEY_RESIZE");
         return;
     }
     /* The first pane has the focus (one pane list for now). */

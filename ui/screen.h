@@ -27,7 +27,7 @@ struct screen;
 /* Keys are Unicode code points, or a curses KEY_* code tagged by
  * SCREEN_FKEY so the two ranges never collide. */
 #define SCREEN_FKEY(k) (0x01000000 | (k))
-#define SCREEN_CTRL(c) ((c) & 0x1f)
+#define SCREEN_CTRL(c) ((c)&0x1f)
 
 struct screen_pane_ops {
     const char *name;
@@ -83,7 +83,7 @@ void screen_dirty(struct screen *, struct screen_pane *, int level,
                   const char *why);
 void screen_urgent(struct screen *);
 
-int  screen_has_colors(struct screen *);
+int screen_has_colors(struct screen *);
 /* Frames drawn so far and the monotonic ms of the last one. */
 uint64_t screen_frames(struct screen *);
 

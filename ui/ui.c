@@ -252,7 +252,8 @@ ui_close(struct ui *ui, void (*done_cb)(void *), void *data)
     ui->closing = 1;
     ui->done_cb = done_cb;
     ui->done_data = data;
-    store_listen(ui->store, NULL, NULL);
+    /* The store has no way to drop a listener: the store must not change
+     * after this (main stops the reflector first). */
     ui->open = 2;
     uv_close((uv_handle_t *)&ui->tick, ui_tick_closed);
     screen_close(ui->screen, ui_screen_closed, ui);

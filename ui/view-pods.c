@@ -15,14 +15,14 @@
 /* Columns when one namespace is shown; NAMESPACE leads with -A. Dropped
  * first when narrow: NODE, IP, AGE, RESTARTS. */
 static const struct widget_table_col view_pods_cols_ns[] = {
-    {"NAME", CELLS_LEFT, 0, 1, 0},     {"READY", CELLS_LEFT, 0, 0, 0},
-    {"STATUS", CELLS_LEFT, 0, 1, 0},   {"RESTARTS", CELLS_LEFT, 4, 0, 0},
-    {"AGE", CELLS_LEFT, 3, 0, 0},      {"IP", CELLS_LEFT, 2, 0, 0},
+    {"NAME", CELLS_LEFT, 0, 1, 0},   {"READY", CELLS_LEFT, 0, 0, 0},
+    {"STATUS", CELLS_LEFT, 0, 1, 0}, {"RESTARTS", CELLS_LEFT, 4, 0, 0},
+    {"AGE", CELLS_LEFT, 3, 0, 0},    {"IP", CELLS_LEFT, 2, 0, 0},
     {"NODE", CELLS_LEFT, 1, 1, 0},
 };
 static const enum pod_col view_pods_map_ns[] = {
-    POD_COL_NAME,     POD_COL_READY, POD_COL_STATUS, POD_COL_RESTARTS,
-    POD_COL_AGE,      POD_COL_IP,    POD_COL_NODE,
+    POD_COL_NAME, POD_COL_READY, POD_COL_STATUS, POD_COL_RESTARTS,
+    POD_COL_AGE,  POD_COL_IP,    POD_COL_NODE,
 };
 static const struct widget_table_col view_pods_cols_all[] = {
     {"NAMESPACE", CELLS_LEFT, 0, 1, 0}, {"NAME", CELLS_LEFT, 0, 1, 0},
@@ -156,11 +156,11 @@ view_pods_update(struct view_pods *v)
         const struct pod_summary *p = objs[i]->summary;
 
         for (c = 0; c < v->table.ncols; c++)
-            cells[c] = pod_summary_cell(p, map[c], now, bufs[c],
-                                        sizeof bufs[c]);
+            cells[c] =
+                pod_summary_cell(p, map[c], now, bufs[c], sizeof bufs[c]);
         widget_table_add(&v->table, cells, (int)view_pods_style(p));
-        v->uids[i] = xstrdup(objs[i]->uid != NULL ? objs[i]->uid
-                                                  : objs[i]->key);
+        v->uids[i] =
+            xstrdup(objs[i]->uid != NULL ? objs[i]->uid : objs[i]->key);
         if (v->sel_uid != NULL && strcmp(v->uids[i], v->sel_uid) == 0)
             sel = (long)i;
     }
@@ -217,8 +217,7 @@ view_pods_key(struct view_pods *v, int key)
     }
     widget_table_select(&v->table, sel, v->body_height);
     free(v->sel_uid);
-    v->sel_uid =
-        v->nuids > 0 ? xstrdup(v->uids[v->table.sel]) : NULL;
+    v->sel_uid = v->nuids > 0 ? xstrdup(v->uids[v->table.sel]) : NULL;
     if (v->screen != NULL)
         screen_dirty(v->screen, &v->pane, SCREEN_PAINT, "selection moved");
     return 1;

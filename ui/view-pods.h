@@ -18,11 +18,11 @@ struct store;
 
 /* Row styles, by what the STATUS column says. */
 enum view_pods_style {
-    VIEW_PODS_OK,      /* running and ready */
-    VIEW_PODS_WARN,    /* pending, creating, not ready */
-    VIEW_PODS_ERR,     /* failed, crashing, image errors */
-    VIEW_PODS_GONE,    /* terminating */
-    VIEW_PODS_DONE,    /* completed */
+    VIEW_PODS_OK,   /* running and ready */
+    VIEW_PODS_WARN, /* pending, creating, not ready */
+    VIEW_PODS_ERR,  /* failed, crashing, image errors */
+    VIEW_PODS_GONE, /* terminating */
+    VIEW_PODS_DONE, /* completed */
     VIEW_PODS_NSTYLES
 };
 
@@ -37,8 +37,8 @@ struct view_pods {
     char               *sel_uid; /* owned, NULL = none yet */
     int                 body_height;
     int64_t (*now_ms)(void); /* the clock for AGE (tests replace it) */
-    int                 attrs[VIEW_PODS_NSTYLES];
-    int                 header_attr;
+    int attrs[VIEW_PODS_NSTYLES];
+    int header_attr;
 };
 
 /* The view over store; screen may be NULL in tests (then nothing is

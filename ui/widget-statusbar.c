@@ -31,7 +31,7 @@ widget_statusbar_done(struct widget_statusbar *sb)
 }
 
 void
-widget_statusbar_set_conn(struct widget_statusbar *sb,
+widget_statusbar_set_conn(struct widget_statusbar       *sb,
                           const struct reflector_status *st)
 {
     sb->state = st->state;

@@ -15,13 +15,13 @@
 #include "util.h"
 
 struct widget_statusbar {
-    char                *context;   /* owned */
-    char                *ns;        /* owned; NULL = all namespaces */
+    char                *context; /* owned */
+    char                *ns;      /* owned; NULL = all namespaces */
     enum reflector_state state;
     int64_t              retry_at_ms;
-    char                *error;     /* owned, or NULL */
+    char                *error; /* owned, or NULL */
     size_t               pods;
-    char                *message;   /* transient note, owned, or NULL */
+    char                *message; /* transient note, owned, or NULL */
 };
 
 void widget_statusbar_init(struct widget_statusbar *, const char *context,
@@ -31,8 +31,8 @@ void widget_statusbar_done(struct widget_statusbar *);
 void widget_statusbar_set_conn(struct widget_statusbar *,
                                const struct reflector_status *);
 /* The connection part alone ("live", "retrying in 3s: ..."), for logs. */
-void widget_statusbar_conn_text(const struct widget_statusbar *,
-                                int64_t now_ms, struct kbuf *);
+void widget_statusbar_conn_text(const struct widget_statusbar *, int64_t now_ms,
+                                struct kbuf *);
 /* The whole line, exactly width cells. */
 void widget_statusbar_format(const struct widget_statusbar *, int64_t now_ms,
                              int width, struct kbuf *);

@@ -14,13 +14,13 @@
 #include "term.h"
 
 #define WIDGET_TABLE_MAXCOLS 16
-#define WIDGET_TABLE_GAP     3 /* spaces between columns, as kubectl */
+#define WIDGET_TABLE_GAP 3 /* spaces between columns, as kubectl */
 
 struct widget_table_col {
     const char      *title;
     enum cells_align align;
-    int              priority; /* 0 = never dropped; higher = dropped later */
-    int              flex;     /* may be truncated when space is short */
+    int              priority;  /* 0 = never dropped; higher = dropped later */
+    int              flex;      /* may be truncated when space is short */
     int              max_width; /* 0 = no cap */
 };
 
