@@ -170,12 +170,12 @@ struct simexec_proc {
     uv_loop_t                     *loop;
     const struct simexec_proc_ops *ops;
     void                          *data;
-    char                          *pod, *namespace, *container, *image, *pod_ip;
-    struct simexec_var            *vars;
-    struct simexec_fs             *fs;
-    simexec_port_cb                port_cb;
-    void                          *port_data;
-    int                            tty, width, height;
+    char               *pod, *uid, *namespace, *container, *image, *pod_ip;
+    struct simexec_var *vars;
+    struct simexec_fs  *fs;
+    simexec_port_cb     port_cb;
+    void               *port_data;
+    int                 tty, width, height;
 
     char           *script; /* what runs now */
     size_t          pos;
@@ -1065,7 +1065,7 @@ simexec_curl(struct simexec_proc *p, int argc, char **argv)
         return 6;
     }
     if (p->port_cb != NULL && !p->sync)
-        backend = p->port_cb(p->port_data, port);
+        backend = p->port_cb(p->port_data, p->uid, port);
     if (backend < 0) {
         if (!silent || show_error)
             simexec_printf(p, 2,
@@ -1425,6 +1425,7 @@ simexec_proc_close_cb(uv_handle_t *h)
     kbuf_done(&p->input);
     free(p->script);
     free(p->pod);
+    free(p->uid);
     free(p->namespace);
     free(p->container);
     free(p->image);
@@ -1479,6 +1480,7 @@ simexec_proc_new(uv_loop_t *loop, const struct simexec_container *ct,
 
     p->loop = loop;
     p->pod = xstrdup(ct->pod ? ct->pod : "pod");
+    p->uid = xstrdup(ct->uid ? ct->uid : "");
     p->namespace = xstrdup(ct->namespace ? ct->namespace : "default");
     p->container = xstrdup(ct->container ? ct->container : "main");
     p->image = xstrdup(ct->image ? ct->image : "busybox");

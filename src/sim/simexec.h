@@ -27,12 +27,13 @@ int  simexec_fs_remove(struct simexec_fs *, const char *path); /* 0 / -1 */
 /* Borrowed contents, or NULL when path does not exist. */
 const char *simexec_fs_read(struct simexec_fs *, const char *path, size_t *len);
 
-/* Which loopback port backs a container port of this pod (-1 = none). */
-typedef int (*simexec_port_cb)(void *data, int container_port);
+/* Which loopback port backs a container port of pod uid (-1 = none). */
+typedef int (*simexec_port_cb)(void *data, const char *uid, int container_port);
 
 /* The container a process runs in. Strings are copied. */
 struct simexec_container {
     const char *pod;
+    const char *uid;
     const char *namespace;
     const char        *container;
     const char        *image;

@@ -1,0 +1,57 @@
+/*
+ * The simulated pods' network side for kpod-sim: every container port is
+ * backed by a real TCP server on a loopback ephemeral port (http-go answers
+ * "Welcome! <pod>", nginx its welcome page, registry.k8s.io/liveness a
+ * /healthz that fails after 10 s, anything else echoes), and port-forward
+ * over WebSocket (v4.channel.k8s.io) connects to those. The set also keeps
+ * each container's file system and the live WebSocket sessions.
+ */
+#ifndef KPOD_SIMPORT_H
+#define KPOD_SIMPORT_H
+
+#include <uv.h>
+
+#include "simexec.h"
+#include "simws.h"
+
+struct simport_set;
+
+struct simport_set *simport_set_create(uv_loop_t *);
+/* End every session, close every backend; done_cb(data) after the last
+ * handle closed. */
+void simport_set_close(struct simport_set *, void (*done_cb)(void *),
+                       void *data);
+
+/* The loopback port serving container port `port` of pod uid (created on
+ * first use; image picks the behaviour). -1 when it cannot listen. */
+int simport_backend(struct simport_set *, const char *uid, const char *pod,
+                    const char *image, int port);
+/* Which backend port serves port of pod uid, if one was created (-1).
+ * Port-forward and curl in exec only reach ports that have a backend:
+ * create them (simport_backend) for every declared container port. */
+int simport_lookup(struct simport_set *, const char *uid, int port);
+/* The container restarted: behaviours that depend on uptime start over. */
+void simport_restarted(struct simport_set *, const char *uid);
+/* The pod is gone: close its backends, drop its file systems. */
+void simport_forget(struct simport_set *, const char *uid);
+/* A container's files (created on first use, owned by the set). */
+struct simexec_fs *simport_fs(struct simport_set *, const char *uid,
+                              const char *container);
+/* The WebSocket sessions of this simulator (exec and port-forward). */
+struct simws_list *simport_sessions(struct simport_set *);
+/* Requests a backend served (for logs of web-server images): called with
+ * uid, the request line and the status. */
+typedef void (*simport_access_cb)(void *data, const char *uid, const char *line,
+                                  int status);
+void simport_set_access_cb(struct simport_set *, simport_access_cb, void *);
+
+/* Serve a port-forward WebSocket: ports[] in request order. */
+extern const char *const simport_protocols[]; /* v4.channel.k8s.io */
+void simport_forward_start(struct simport_set *, const struct simws_conn *,
+                           const char *ws_key, const char *protocol,
+                           const char *uid, const char *pod, const int *ports,
+                           int nports);
+/* simexec_port_cb for containers of this set (data = the set). */
+int simport_exec_port_cb(void *set, const char *uid, int port);
+
+#endif
