@@ -120,6 +120,21 @@ store_listen(struct store *s, store_changed_cb cb, void *data)
 }
 
 void
+store_unlisten(struct store *s, store_changed_cb cb, void *data)
+{
+    size_t i;
+
+    for (i = 0; i < s->nlisteners; i++) {
+        if (s->listeners[i].cb != cb || s->listeners[i].data != data)
+            continue;
+        memmove(&s->listeners[i], &s->listeners[i + 1],
+                (s->nlisteners - i - 1) * sizeof *s->listeners);
+        s->nlisteners--;
+        return;
+    }
+}
+
+void
 store_batch_begin(struct store *s)
 {
     s->batch++;

@@ -43,6 +43,8 @@ typedef void (*store_changed_cb)(struct store *, void *data);
 struct store *store_create(const struct store_ops *);
 void          store_free(struct store *);
 void          store_listen(struct store *, store_changed_cb, void *data);
+/* Stop calling a listener (cb and data as given to store_listen). */
+void store_unlisten(struct store *, store_changed_cb, void *data);
 
 /* Changes. upsert copies what it needs from obj; the caller keeps obj. */
 void store_batch_begin(struct store *);

@@ -30,6 +30,8 @@ struct ui {
     int                     quitting;
     uint64_t                change_ns;  /* first unshown store change */
     uint64_t                change_gen; /* store generation then */
+    uint64_t                change_frames;
+    double                  max_latency_ms;
     int                     closing;
     int                     open; /* screen + tick */
     void (*done_cb)(void *);
@@ -104,15 +106,19 @@ ui_frame(struct screen *s, void *data)
 {
     struct ui *ui = data;
     uint64_t   now;
+    double     ms;
 
     (void)s;
     if (ui->change_ns == 0)
         return;
     now = uv_hrtime();
+    ms = (double)(now - ui->change_ns) / 1e6;
+    ui->change_frames++;
+    if (ms > ui->max_latency_ms)
+        ui->max_latency_ms = ms;
     klog("frame %llu: store gen %llu on screen %.1f ms after the change",
          (unsigned long long)screen_frames(ui->screen),
-         (unsigned long long)ui->change_gen,
-         (double)(now - ui->change_ns) / 1e6);
+         (unsigned long long)ui->change_gen, ms);
     ui->change_ns = 0;
 }
 
@@ -220,6 +226,14 @@ ui_message(struct ui *ui, const char *fmt, ...)
     screen_dirty(ui->screen, &ui->bar_pane, SCREEN_PAINT, "message");
 }
 
+void
+ui_stats(struct ui *ui, struct ui_stats *st)
+{
+    st->frames = screen_frames(ui->screen);
+    st->change_frames = ui->change_frames;
+    st->max_latency_ms = ui->max_latency_ms;
+}
+
 static void
 ui_closed_one(struct ui *ui)
 {
@@ -252,8 +266,7 @@ ui_close(struct ui *ui, void (*done_cb)(void *), void *data)
     ui->closing = 1;
     ui->done_cb = done_cb;
     ui->done_data = data;
-    /* The store has no way to drop a listener: the store must not change
-     * after this (main stops the reflector first). */
+    store_unlisten(ui->store, ui_store_changed, ui);
     ui->open = 2;
     uv_close((uv_handle_t *)&ui->tick, ui_tick_closed);
     screen_close(ui->screen, ui_screen_closed, ui);

@@ -7,6 +7,7 @@
 #ifndef KPOD_UI_H
 #define KPOD_UI_H
 
+#include <stdint.h>
 #include <uv.h>
 
 #include "reflector.h"
@@ -33,6 +34,13 @@ struct ui *ui_create(uv_loop_t *, struct store *pods, const struct ui_opts *,
 void ui_set_conn(struct ui *, const struct reflector_status *);
 /* A one-line note in the status bar (NULL clears it). */
 void ui_message(struct ui *, const char *fmt, ...) KPOD_PRINTF(2, 3);
+/* Counters for tests and the debug log. */
+struct ui_stats {
+    uint64_t frames;         /* frames drawn (doupdate calls) */
+    uint64_t change_frames;  /* frames that showed a store change */
+    double   max_latency_ms; /* worst store change -> frame on screen */
+};
+void ui_stats(struct ui *, struct ui_stats *);
 /* Restore the terminal now; done_cb(data) after every handle closed. */
 void ui_close(struct ui *, void (*done_cb)(void *), void *data);
 
