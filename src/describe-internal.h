@@ -1,0 +1,40 @@
+/*
+ * What describe.c and describe-volumes.c share: the writer state and the
+ * small JSON accessors. Not for use outside the describe files.
+ */
+#ifndef KPOD_DESCRIBE_INTERNAL_H
+#define KPOD_DESCRIBE_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tabwriter.h"
+#include "util.h"
+
+struct cJSON;
+
+struct describe {
+    struct tabwriter    tw;
+    int                 minor; /* kubectl 1.<minor> layout */
+    int64_t             now_ms;
+    const struct cJSON *meta; /* the pod's metadata */
+};
+
+/* Write at an indent level (2 spaces each), escaped like kubectl. */
+void describe_w(struct describe *, int level, const char *fmt, ...)
+    KPOD_PRINTF(3, 4);
+
+/* JSON helpers: null counts as absent; "" / 0 / false when missing. */
+const struct cJSON  *describe_get(const struct cJSON *, const char *key);
+const char          *describe_str(const struct cJSON *, const char *key);
+long long            describe_int(const struct cJSON *, const char *key);
+int                  describe_bool(const struct cJSON *, const char *key);
+char                *describe_value(const struct cJSON *); /* Go's %v */
+const struct cJSON **describe_sorted(const struct cJSON *obj, size_t *n);
+
+/* describe-volumes.c */
+void   describe_volumes(struct describe *, const struct cJSON *volumes);
+char  *describe_qos(const struct cJSON *pod);
+double describe_quantity(const char *); /* "100m" -> 0.1, "1Gi" -> 2^30 */
+
+#endif

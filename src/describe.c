@@ -1,0 +1,1042 @@
+/*
+ * `kubectl describe pod`: the sections of kubectl's describePod in its
+ * order, written as "Label:\tvalue" lines with two spaces per level and
+ * aligned by the Go tabwriter port, so the text equals kubectl's. Volumes
+ * live in describe-volumes.c; event rows come from event.c. Nothing here
+ * fetches anything or knows about the screen.
+ */
+#include <ctype.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+
+#include "describe-internal.h"
+#include "describe.h"
+#include "event.h"
+#include "pod.h"
+#include "util.h"
+
+#define DESCRIBE_MAX_ANNOTATION 140
+
+const cJSON *
+describe_get(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+    return cJSON_IsNull(v) ? NULL : v;
+}
+
+const char *
+describe_str(const cJSON *o, const char *key)
+{
+    const cJSON *v = describe_get(o, key);
+
+    return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+/* A field as Go's %v prints it: strings verbatim, numbers as integers
+ * when whole, bools as true/false. */
+char *
+describe_value(const cJSON *v)
+{
+    if (cJSON_IsString(v))
+        return xstrdup(v->valuestring);
+    if (cJSON_IsNumber(v)) {
+        if (v->valuedouble == floor(v->valuedouble) &&
+            fabs(v->valuedouble) < 1e15)
+            return xasprintf("%.0f", v->valuedouble);
+        return xasprintf("%g", v->valuedouble);
+    }
+    if (cJSON_IsBool(v))
+        return xstrdup(cJSON_IsTrue(v) ? "true" : "false");
+    return xstrdup("");
+}
+
+long long
+describe_int(const cJSON *o, const char *key)
+{
+    const cJSON *v = describe_get(o, key);
+
+    return cJSON_IsNumber(v) ? (long long)v->valuedouble : 0;
+}
+
+int
+describe_bool(const cJSON *o, const char *key)
+{
+    return cJSON_IsTrue(describe_get(o, key));
+}
+
+/* prefixWriter.Write: indent by level, then printers.WriteEscaped (ESC
+ * becomes ^[, CR becomes the two characters \r). */
+void
+describe_w(struct describe *d, int level, const char *fmt, ...)
+{
+    va_list ap;
+    char   *s;
+
+    va_start(ap, fmt);
+    s = xvasprintf(fmt, ap);
+    va_end(ap);
+    for (int i = 0; i < level; i++)
+        tabwriter_puts(&d->tw, "  ");
+    for (const char *p = s; *p != '\0'; p++) {
+        if (*p == 0x1b)
+            tabwriter_puts(&d->tw, "^[");
+        else if (*p == '\r')
+            tabwriter_puts(&d->tw, "\\r");
+        else
+            tabwriter_write(&d->tw, p, 1);
+    }
+    free(s);
+}
+
+/* Go's time.RFC1123Z in the local zone, as kubectl prints times. */
+static char *
+describe_time(const char *rfc3339, char *buf, size_t len)
+{
+    static const char *const days[] = {"Sun", "Mon", "Tue", "Wed",
+                                       "Thu", "Fri", "Sat"};
+    static const char *const months[] = {"Jan", "Feb", "Mar", "Apr",
+                                         "May", "Jun", "Jul", "Aug",
+                                         "Sep", "Oct", "Nov", "Dec"};
+    int64_t                  t = ktime_parse(rfc3339);
+    time_t                   tt;
+    struct tm                tm;
+    long                     off;
+
+    if (t == -1 || *rfc3339 == '\0') {
+        /* Go's zero time. */
+        snprintf(buf, len, "Mon, 01 Jan 0001 00:00:00 +0000");
+        return buf;
+    }
+    tt = (time_t)t;
+    localtime_r(&tt, &tm);
+    off = tm.tm_gmtoff / 60;
+    snprintf(buf, len, "%s, %02d %s %04d %02d:%02d:%02d %c%02ld%02ld",
+             days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900,
+             tm.tm_hour, tm.tm_min, tm.tm_sec, off < 0 ? '-' : '+',
+             labs(off) / 60, labs(off) % 60);
+    return buf;
+}
+
+static int
+describe_key_cmp(const void *a, const void *b)
+{
+    return strcmp((*(const cJSON *const *)a)->string,
+                  (*(const cJSON *const *)b)->string);
+}
+
+/* An object's members sorted by key (Go's sort.Strings); caller frees. */
+const cJSON **
+describe_sorted(const cJSON *obj, size_t *n)
+{
+    const cJSON **v;
+    const cJSON  *it;
+    size_t        i = 0;
+
+    *n = 0;
+    cJSON_ArrayForEach(it, obj)(*n)++;
+    v = xcalloc(*n ? *n : 1, sizeof *v);
+    cJSON_ArrayForEach(it, obj) v[i++] = it;
+    qsort(v, *n, sizeof *v, describe_key_cmp);
+    return v;
+}
+
+/* printLabelsMultiline, also used for Node-Selectors. */
+static void
+describe_labels(struct describe *d, const char *title, const cJSON *labels)
+{
+    size_t        n;
+    const cJSON **v = describe_sorted(labels, &n);
+
+    describe_w(d, 0, "%s:\t", title);
+    if (n == 0)
+        describe_w(d, 0, "<none>\n");
+    for (size_t i = 0; i < n; i++) {
+        char *val = describe_value(v[i]);
+
+        if (i != 0)
+            describe_w(d, 0, "\t");
+        describe_w(d, 0, "%s=%s\n", v[i]->string, val);
+        free(val);
+    }
+    free(v);
+}
+
+/* printAnnotationsMultiline: last-applied-configuration is hidden; long or
+ * multi-line values go below their key, cut at 138 bytes. */
+static void
+describe_annotations(struct describe *d, const cJSON *ann)
+{
+    size_t        n, shown = 0;
+    const cJSON **v = describe_sorted(ann, &n);
+
+    describe_w(d, 0, "Annotations:\t");
+    for (size_t i = 0; i < n; i++) {
+        char  *val;
+        size_t vl;
+
+        if (strcmp(v[i]->string,
+                   "kubectl.kubernetes.io/last-applied-configuration") == 0)
+            continue;
+        if (shown++ != 0)
+            describe_w(d, 0, "\t");
+        val = describe_value(v[i]);
+        vl = strlen(val);
+        if (vl > 0 && val[vl - 1] == '\n')
+            val[--vl] = '\0';
+        if (vl + strlen(v[i]->string) + 2 > DESCRIBE_MAX_ANNOTATION ||
+            strchr(val, '\n') != NULL) {
+            char *line = val, *nl;
+
+            describe_w(d, 0, "%s:\n", v[i]->string);
+            for (;;) {
+                size_t ll;
+
+                nl = strchr(line, '\n');
+                ll = nl != NULL ? (size_t)(nl - line) : strlen(line);
+                if (ll > DESCRIBE_MAX_ANNOTATION - 2)
+                    describe_w(d, 0, "\t  %.*s...\n",
+                               DESCRIBE_MAX_ANNOTATION - 2, line);
+                else
+                    describe_w(d, 0, "\t  %.*s\n", (int)ll, line);
+                if (nl == NULL)
+                    break;
+                line = nl + 1;
+            }
+        } else
+            describe_w(d, 0, "%s: %s\n", v[i]->string, val);
+        free(val);
+    }
+    if (shown == 0)
+        describe_w(d, 0, "<none>\n");
+    free(v);
+}
+
+static int
+describe_tol_cmp(const void *a, const void *b)
+{
+    return strcmp(describe_str(*(const cJSON *const *)a, "key"),
+                  describe_str(*(const cJSON *const *)b, "key"));
+}
+
+/* printPodTolerationsMultiline, sorted by key (stable for equal keys). */
+static void
+describe_tolerations(struct describe *d, const cJSON *tols)
+{
+    size_t        n = 0, i;
+    const cJSON **v, *it;
+
+    describe_w(d, 0, "Tolerations:\t");
+    cJSON_ArrayForEach(it, tols) n++;
+    if (n == 0) {
+        describe_w(d, 0, "<none>\n");
+        return;
+    }
+    v = xcalloc(n, sizeof *v);
+    i = 0;
+    cJSON_ArrayForEach(it, tols) v[i++] = it;
+    /* insertion sort: stable, like Go's sort.Slice on short slices */
+    for (i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && describe_tol_cmp(&v[j], &v[j - 1]) < 0;
+             j--) {
+            const cJSON *t = v[j];
+
+            v[j] = v[j - 1];
+            v[j - 1] = t;
+        }
+    for (i = 0; i < n; i++) {
+        const char *key = describe_str(v[i], "key");
+        const char *value = describe_str(v[i], "value");
+        const char *effect = describe_str(v[i], "effect");
+
+        if (i != 0)
+            describe_w(d, 0, "\t");
+        describe_w(d, 0, "%s", key);
+        if (*value != '\0')
+            describe_w(d, 0, "=%s", value);
+        if (*effect != '\0')
+            describe_w(d, 0, ":%s", effect);
+        if (strcmp(describe_str(v[i], "operator"), "Exists") == 0 &&
+            *value == '\0')
+            describe_w(d, 0,
+                       *key != '\0' || *effect != '\0' ? " op=Exists"
+                                                       : "op=Exists");
+        if (describe_get(v[i], "tolerationSeconds") != NULL)
+            describe_w(d, 0, " for %llds",
+                       describe_int(v[i], "tolerationSeconds"));
+        describe_w(d, 0, "\n");
+    }
+    free(v);
+}
+
+/* Limits / Requests with sorted resource names (describeResources). */
+static void
+describe_resources(struct describe *d, const cJSON *res, int level)
+{
+    static const char *const kinds[] = {"limits", "requests"};
+    static const char *const titles[] = {"Limits", "Requests"};
+
+    for (size_t k = 0; k < 2; k++) {
+        size_t        n;
+        const cJSON **v = describe_sorted(describe_get(res, kinds[k]), &n);
+
+        if (n > 0)
+            describe_w(d, level, "%s:\n", titles[k]);
+        for (size_t i = 0; i < n; i++) {
+            char *q = describe_value(v[i]);
+
+            describe_w(d, level + 1, "%s:\t%s\n", v[i]->string, q);
+            free(q);
+        }
+        free(v);
+    }
+}
+
+static void
+describe_state(struct describe *d, const char *name, const cJSON *state)
+{
+    const cJSON *s;
+    char         t[64];
+
+    if ((s = describe_get(state, "running")) != NULL) {
+        describe_w(d, 2, "%s:\tRunning\n", name);
+        describe_w(d, 3, "Started:\t%s\n",
+                   describe_time(describe_str(s, "startedAt"), t, sizeof t));
+    } else if ((s = describe_get(state, "waiting")) != NULL) {
+        describe_w(d, 2, "%s:\tWaiting\n", name);
+        if (*describe_str(s, "reason") != '\0')
+            describe_w(d, 3, "Reason:\t%s\n", describe_str(s, "reason"));
+    } else if ((s = describe_get(state, "terminated")) != NULL) {
+        describe_w(d, 2, "%s:\tTerminated\n", name);
+        if (*describe_str(s, "reason") != '\0')
+            describe_w(d, 3, "Reason:\t%s\n", describe_str(s, "reason"));
+        if (*describe_str(s, "message") != '\0')
+            describe_w(d, 3, "Message:\t%s\n", describe_str(s, "message"));
+        describe_w(d, 3, "Exit Code:\t%lld\n", describe_int(s, "exitCode"));
+        if (describe_int(s, "signal") > 0)
+            describe_w(d, 3, "Signal:\t%lld\n", describe_int(s, "signal"));
+        describe_w(d, 3, "Started:\t%s\n",
+                   describe_time(describe_str(s, "startedAt"), t, sizeof t));
+        describe_w(d, 3, "Finished:\t%s\n",
+                   describe_time(describe_str(s, "finishedAt"), t, sizeof t));
+    } else
+        describe_w(d, 2, "%s:\tWaiting\n", name);
+}
+
+/* An IntOrString port as Go prints it. */
+static char *
+describe_port(const cJSON *p)
+{
+    return describe_value(p);
+}
+
+/* DescribeProbe. */
+static char *
+describe_probe(struct describe *d, const cJSON *p)
+{
+    char        *attrs, *out, *port;
+    const cJSON *h, *it;
+    struct kbuf  b;
+
+    if (d->minor >= 37)
+        attrs = xasprintf("delay=%llds timeout=%llds period=%llds "
+                          "successThreshold=%lld failureThreshold=%lld",
+                          describe_int(p, "initialDelaySeconds"),
+                          describe_int(p, "timeoutSeconds"),
+                          describe_int(p, "periodSeconds"),
+                          describe_int(p, "successThreshold"),
+                          describe_int(p, "failureThreshold"));
+    else
+        attrs = xasprintf("delay=%llds timeout=%llds period=%llds "
+                          "#success=%lld #failure=%lld",
+                          describe_int(p, "initialDelaySeconds"),
+                          describe_int(p, "timeoutSeconds"),
+                          describe_int(p, "periodSeconds"),
+                          describe_int(p, "successThreshold"),
+                          describe_int(p, "failureThreshold"));
+    kbuf_init(&b);
+    if ((h = describe_get(p, "exec")) != NULL) {
+        int first = 1;
+
+        kbuf_puts(&b, "exec [");
+        cJSON_ArrayForEach(it, describe_get(h, "command"))
+        {
+            char *s = describe_value(it);
+
+            kbuf_printf(&b, "%s%s", first ? "" : " ", s);
+            free(s);
+            first = 0;
+        }
+        kbuf_printf(&b, "] %s", attrs);
+    } else if ((h = describe_get(p, "httpGet")) != NULL) {
+        const char *host = describe_str(h, "host");
+        const char *path = describe_str(h, "path");
+        char       *scheme = xstrdup(describe_str(h, "scheme"));
+
+        for (char *c = scheme; *c != '\0'; c++)
+            *c = (char)tolower((unsigned char)*c);
+        port = describe_port(describe_get(h, "port"));
+        kbuf_printf(&b, "http-get %s%s//", scheme, *scheme ? ":" : "");
+        if (*port != '\0')
+            kbuf_printf(&b, strchr(host, ':') ? "[%s]:%s" : "%s:%s", host,
+                        port);
+        else
+            kbuf_puts(&b, host);
+        /* net/url adds the slash between a host and a relative path. */
+        if (*path != '\0' && *path != '/')
+            kbuf_puts(&b, "/");
+        for (const char *c = path; *c != '\0'; c++) {
+            if (*c == ' ' || *c == '%' || *c == '?' || *c == '#')
+                kbuf_printf(&b, "%%%02X", (unsigned char)*c);
+            else
+                kbuf_append(&b, c, 1);
+        }
+        kbuf_printf(&b, " %s", attrs);
+        free(scheme);
+        free(port);
+    } else if ((h = describe_get(p, "tcpSocket")) != NULL) {
+        port = describe_port(describe_get(h, "port"));
+        kbuf_printf(&b, "tcp-socket %s:%s %s", describe_str(h, "host"), port,
+                    attrs);
+        free(port);
+    } else if ((h = describe_get(p, "grpc")) != NULL) {
+        kbuf_printf(&b, "grpc <pod>:%lld %s %s", describe_int(h, "port"),
+                    describe_str(h, "service"), attrs);
+    } else
+        kbuf_printf(&b, "unknown %s", attrs);
+    free(attrs);
+    out = kbuf_steal(&b);
+    return out;
+}
+
+/* "80/TCP, 53/UDP": containerPort (or hostPort) and protocol. */
+static char *
+describe_ports(struct describe *d, const cJSON *ports, const char *which)
+{
+    struct kbuf  b;
+    const cJSON *p;
+    int          first = 1;
+
+    kbuf_init(&b);
+    cJSON_ArrayForEach(p, ports)
+    {
+        kbuf_printf(&b, "%s%lld/%s", first ? "" : ", ", describe_int(p, which),
+                    describe_str(p, "protocol"));
+        if (d->minor >= 34 && *describe_str(p, "name") != '\0')
+            kbuf_printf(&b, " (%s)", describe_str(p, "name"));
+        first = 0;
+    }
+    return kbuf_steal(&b);
+}
+
+static void
+describe_lines(struct describe *d, const char *title, const cJSON *list)
+{
+    const cJSON *it;
+
+    if (cJSON_GetArraySize(list) == 0)
+        return;
+    describe_w(d, 2, "%s:\n", title);
+    cJSON_ArrayForEach(it, list)
+    {
+        char *s = describe_value(it), *line = s, *nl;
+
+        /* Each element on its own line; newlines inside split further. */
+        while ((nl = strchr(line, '\n')) != NULL) {
+            *nl = '\0';
+            describe_w(d, 3, "%s\n", line);
+            line = nl + 1;
+        }
+        describe_w(d, 3, "%s\n", line);
+        free(s);
+    }
+}
+
+/* The value of a resourceFieldRef env var (ExtractContainerResourceValue). */
+static char *
+describe_resource_env(const cJSON *ref, const cJSON *container)
+{
+    const char  *res = describe_str(ref, "resource");
+    const cJSON *div = describe_get(ref, "divisor");
+    const cJSON *q;
+    double       value, divisor = 1;
+    const char  *dot = strchr(res, '.');
+    char        *section, *s;
+
+    if (dot == NULL)
+        return xstrdup("");
+    section = xstrndup(res, (size_t)(dot - res));
+    q = describe_get(
+        describe_get(describe_get(container, "resources"), section), dot + 1);
+    free(section);
+    if (strncmp(res, "limits.", 7) != 0 && strncmp(res, "requests.", 9) != 0)
+        return xstrdup("");
+    s = describe_value(q);
+    value = *s != '\0' ? describe_quantity(s) : 0;
+    free(s);
+    if (div != NULL) {
+        s = describe_value(div);
+        if (*s != '\0' && describe_quantity(s) != 0)
+            divisor = describe_quantity(s);
+        free(s);
+    }
+    if (strcmp(dot + 1, "cpu") == 0)
+        return xasprintf("%.0f", ceil(value * 1000 / (divisor * 1000)));
+    return xasprintf("%.0f", ceil(value / divisor));
+}
+
+static void
+describe_env(struct describe *d, const cJSON *c)
+{
+    const cJSON *env = describe_get(c, "env"), *e, *from;
+
+    if (cJSON_GetArraySize(describe_get(c, "envFrom")) > 0) {
+        describe_w(d, 2, "Environment Variables from:\n");
+        cJSON_ArrayForEach(from, describe_get(c, "envFrom"))
+        {
+            const cJSON *ref;
+            const char  *kind = "";
+            const char  *prefix = describe_str(from, "prefix");
+
+            if ((ref = describe_get(from, "configMapRef")) != NULL)
+                kind = "ConfigMap";
+            else if ((ref = describe_get(from, "secretRef")) != NULL)
+                kind = "Secret";
+            if (*prefix == '\0')
+                describe_w(d, 3, "%s\t%s\tOptional: %s\n",
+                           describe_str(ref, "name"), kind,
+                           describe_bool(ref, "optional") ? "true" : "false");
+            else
+                describe_w(d, 3, "%s\t%s with prefix '%s'\tOptional: %s\n",
+                           describe_str(ref, "name"), kind, prefix,
+                           describe_bool(ref, "optional") ? "true" : "false");
+        }
+    }
+    if (cJSON_GetArraySize(env) == 0) {
+        describe_w(d, 2, "Environment:\t<none>\n");
+        return;
+    }
+    describe_w(d, 2, "Environment:\n");
+    cJSON_ArrayForEach(e, env)
+    {
+        const char  *name = describe_str(e, "name");
+        const cJSON *vf = describe_get(e, "valueFrom"), *ref;
+
+        if (vf == NULL) {
+            char *val = describe_value(describe_get(e, "value"));
+            char *line = val, *nl;
+            int   first = 1;
+
+            for (;;) {
+                nl = strchr(line, '\n');
+                if (nl != NULL)
+                    *nl = '\0';
+                if (first)
+                    describe_w(d, 3, "%s:\t%s\n", name, line);
+                else
+                    describe_w(d, 3, "\t%s\n", line);
+                first = 0;
+                if (nl == NULL)
+                    break;
+                line = nl + 1;
+            }
+            free(val);
+        } else if ((ref = describe_get(vf, "fieldRef")) != NULL) {
+            /* kubectl's scheme converts only metadata.name and
+             * metadata.namespace; every other path resolves to "". */
+            const char *path = describe_str(ref, "fieldPath");
+            const char *val = "";
+
+            if (strcmp(path, "metadata.name") == 0)
+                val = describe_str(d->meta, "name");
+            else if (strcmp(path, "metadata.namespace") == 0)
+                val = describe_str(d->meta, "namespace");
+            describe_w(d, 3, "%s:\t%s (%s:%s)\n", name, val,
+                       describe_str(ref, "apiVersion"), path);
+        } else if ((ref = describe_get(vf, "resourceFieldRef")) != NULL) {
+            const char *res = describe_str(ref, "resource");
+            char       *val = describe_resource_env(ref, c);
+
+            if (strcmp(val, "0") == 0 && (strcmp(res, "limits.cpu") == 0 ||
+                                          strcmp(res, "limits.memory") == 0)) {
+                free(val);
+                val = xstrdup("node allocatable");
+            }
+            describe_w(d, 3, "%s:\t%s (%s)\n", name, val, res);
+            free(val);
+        } else if ((ref = describe_get(vf, "secretKeyRef")) != NULL) {
+            describe_w(d, 3,
+                       "%s:\t<set to the key '%s' in secret '%s'>\t"
+                       "Optional: %s\n",
+                       name, describe_str(ref, "key"),
+                       describe_str(ref, "name"),
+                       describe_bool(ref, "optional") ? "true" : "false");
+        } else if ((ref = describe_get(vf, "configMapKeyRef")) != NULL) {
+            describe_w(d, 3,
+                       "%s:\t<set to the key '%s' of config map '%s'>\t"
+                       "Optional: %s\n",
+                       name, describe_str(ref, "key"),
+                       describe_str(ref, "name"),
+                       describe_bool(ref, "optional") ? "true" : "false");
+        }
+    }
+}
+
+static int
+describe_mount_cmp(const void *a, const void *b)
+{
+    return strcmp(describe_str(*(const cJSON *const *)a, "mountPath"),
+                  describe_str(*(const cJSON *const *)b, "mountPath"));
+}
+
+static int
+describe_device_cmp(const void *a, const void *b)
+{
+    return strcmp(describe_str(*(const cJSON *const *)a, "devicePath"),
+                  describe_str(*(const cJSON *const *)b, "devicePath"));
+}
+
+static const cJSON **
+describe_array(const cJSON *arr, size_t *n,
+               int (*cmp)(const void *, const void *))
+{
+    const cJSON **v, *it;
+    size_t        i = 0;
+
+    *n = (size_t)cJSON_GetArraySize(arr);
+    v = xcalloc(*n ? *n : 1, sizeof *v);
+    cJSON_ArrayForEach(it, arr) v[i++] = it;
+    if (cmp != NULL)
+        qsort(v, *n, sizeof *v, cmp);
+    return v;
+}
+
+static void
+describe_mounts(struct describe *d, const cJSON *c)
+{
+    size_t        n, i;
+    const cJSON **v =
+        describe_array(describe_get(c, "volumeMounts"), &n, describe_mount_cmp);
+
+    describe_w(d, 2, n == 0 ? "Mounts:\t<none>\n" : "Mounts:\n");
+    for (i = 0; i < n; i++) {
+        const char *sub = describe_str(v[i], "subPath");
+
+        if (*sub != '\0')
+            describe_w(d, 3, "%s from %s (%s,path=\"%s\")\n",
+                       describe_str(v[i], "mountPath"),
+                       describe_str(v[i], "name"),
+                       describe_bool(v[i], "readOnly") ? "ro" : "rw", sub);
+        else
+            describe_w(d, 3, "%s from %s (%s)\n",
+                       describe_str(v[i], "mountPath"),
+                       describe_str(v[i], "name"),
+                       describe_bool(v[i], "readOnly") ? "ro" : "rw");
+    }
+    free(v);
+    v = describe_array(describe_get(c, "volumeDevices"), &n,
+                       describe_device_cmp);
+    if (n > 0) {
+        describe_w(d, 2, "Devices:\n");
+        for (i = 0; i < n; i++)
+            describe_w(d, 3, "%s from %s\n", describe_str(v[i], "devicePath"),
+                       describe_str(v[i], "name"));
+    }
+    free(v);
+}
+
+static const cJSON *
+describe_status_for(const cJSON *statuses, const char *name)
+{
+    const cJSON *s, *found = NULL;
+
+    /* Go fills a map in list order, so the last status of a name wins. */
+    cJSON_ArrayForEach(s, statuses)
+    {
+        if (strcmp(describe_str(s, "name"), name) == 0)
+            found = s;
+    }
+    return found;
+}
+
+static void
+describe_seccomp(struct describe *d, const cJSON *sc, int level)
+{
+    const cJSON *prof = describe_get(sc, "seccompProfile");
+
+    if (prof == NULL)
+        return;
+    describe_w(d, level, "SeccompProfile:\t%s\n", describe_str(prof, "type"));
+    if (strcmp(describe_str(prof, "type"), "Localhost") == 0)
+        describe_w(d, level + (level > 0), "LocalhostProfile:\t%s\n",
+                   describe_str(prof, "localhostProfile"));
+}
+
+/* describeContainers: one block per container in spec order. */
+static void
+describe_containers(struct describe *d, const char *label,
+                    const cJSON *containers, const cJSON *statuses)
+{
+    const cJSON *c;
+
+    describe_w(d, 0, "%s:%s\n", label,
+               cJSON_GetArraySize(containers) == 0 ? " <none>" : "");
+    cJSON_ArrayForEach(c, containers)
+    {
+        const cJSON *st =
+            describe_status_for(statuses, describe_str(c, "name"));
+        char *ports =
+            describe_ports(d, describe_get(c, "ports"), "containerPort");
+        char *hports = describe_ports(d, describe_get(c, "ports"), "hostPort");
+        static const char *const probes[][2] = {
+            {"livenessProbe", "Liveness"},
+            {"readinessProbe", "Readiness"},
+            {"startupProbe", "Startup"},
+        };
+
+        describe_w(d, 1, "%s:\n", describe_str(c, "name"));
+        if (st != NULL)
+            describe_w(d, 2, "Container ID:\t%s\n",
+                       describe_str(st, "containerID"));
+        describe_w(d, 2, "Image:\t%s\n", describe_str(c, "image"));
+        if (st != NULL)
+            describe_w(d, 2, "Image ID:\t%s\n", describe_str(st, "imageID"));
+        if (strchr(ports, ',') != NULL)
+            describe_w(d, 2, "Ports:\t%s\n", ports);
+        else
+            describe_w(d, 2, "Port:\t%s\n", *ports ? ports : "<none>");
+        if (strchr(hports, ',') != NULL)
+            describe_w(d, 2, "Host Ports:\t%s\n", hports);
+        else
+            describe_w(d, 2, "Host Port:\t%s\n", *hports ? hports : "<none>");
+        free(ports);
+        free(hports);
+        describe_seccomp(d, describe_get(c, "securityContext"), 2);
+        describe_lines(d, "Command", describe_get(c, "command"));
+        describe_lines(d, "Args", describe_get(c, "args"));
+        if (st != NULL) {
+            const cJSON *last = describe_get(st, "lastState");
+
+            describe_state(d, "State", describe_get(st, "state"));
+            if (describe_get(last, "terminated") != NULL)
+                describe_state(d, "Last State", last);
+            describe_w(d, 2, "Ready:\t%s\n",
+                       describe_bool(st, "ready") ? "True" : "False");
+            describe_w(d, 2, "Restart Count:\t%lld\n",
+                       describe_int(st, "restartCount"));
+        }
+        describe_resources(d, describe_get(c, "resources"), 2);
+        for (size_t i = 0; i < nitems(probes); i++) {
+            const cJSON *p = describe_get(c, probes[i][0]);
+
+            if (p != NULL) {
+                char *s = describe_probe(d, p);
+
+                describe_w(d, 2, "%s:\t%s\n", probes[i][1], s);
+                free(s);
+            }
+        }
+        describe_env(d, c);
+        describe_mounts(d, c);
+    }
+}
+
+/* "Type\tStatus" tables of readiness gates and conditions. */
+static void
+describe_conditions(struct describe *d, const cJSON *spec, const cJSON *status)
+{
+    const cJSON *g, *c;
+
+    if (cJSON_GetArraySize(describe_get(spec, "readinessGates")) > 0) {
+        describe_w(d, 0, "Readiness Gates:\n  Type\tStatus\n");
+        cJSON_ArrayForEach(g, describe_get(spec, "readinessGates"))
+        {
+            const char *type = describe_str(g, "conditionType");
+            char       *st = xstrdup("<none>");
+
+            cJSON_ArrayForEach(c, describe_get(status, "conditions"))
+            {
+                if (strcmp(describe_str(c, "type"), type) == 0) {
+                    free(st);
+                    st = xstrdup(describe_str(c, "status"));
+                    break;
+                }
+            }
+            describe_w(d, 1, "%s \t%s \n", type, st);
+            free(st);
+        }
+    }
+    if (cJSON_GetArraySize(describe_get(status, "conditions")) > 0) {
+        describe_w(d, 0, "Conditions:\n  Type\tStatus\n");
+        cJSON_ArrayForEach(c, describe_get(status, "conditions"))
+            describe_w(d, 1, "%s \t%s \n", describe_str(c, "type"),
+                       describe_str(c, "status"));
+    }
+}
+
+/* metav1.FormatLabelSelector. */
+static char *
+describe_selector(const cJSON *sel)
+{
+    struct kbuf   b;
+    size_t        n;
+    const cJSON **v = describe_sorted(describe_get(sel, "matchLabels"), &n);
+    const cJSON  *e;
+    int           first = 1;
+
+    kbuf_init(&b);
+    for (size_t i = 0; i < n; i++, first = 0) {
+        char *val = describe_value(v[i]);
+
+        kbuf_printf(&b, "%s%s=%s", first ? "" : ",", v[i]->string, val);
+        free(val);
+    }
+    free(v);
+    cJSON_ArrayForEach(e, describe_get(sel, "matchExpressions"))
+    {
+        const char  *op = describe_str(e, "operator");
+        const char  *key = describe_str(e, "key");
+        const cJSON *it;
+        int          fv = 1;
+
+        kbuf_puts(&b, first ? "" : ",");
+        first = 0;
+        if (strcmp(op, "Exists") == 0)
+            kbuf_puts(&b, key);
+        else if (strcmp(op, "DoesNotExist") == 0)
+            kbuf_printf(&b, "!%s", key);
+        else {
+            kbuf_printf(&b, "%s %s (", key,
+                        strcmp(op, "In") == 0 ? "in" : "notin");
+            cJSON_ArrayForEach(it, describe_get(e, "values"))
+            {
+                kbuf_printf(&b, "%s%s", fv ? "" : ",",
+                            cJSON_IsString(it) ? it->valuestring : "");
+                fv = 0;
+            }
+            kbuf_puts(&b, ")");
+        }
+    }
+    if (b.len == 0)
+        kbuf_puts(&b, "<none>");
+    return kbuf_steal(&b);
+}
+
+static int
+describe_tsc_cmp(const void *a, const void *b)
+{
+    return strcmp(describe_str(*(const cJSON *const *)a, "topologyKey"),
+                  describe_str(*(const cJSON *const *)b, "topologyKey"));
+}
+
+static void
+describe_spread(struct describe *d, const cJSON *tscs)
+{
+    size_t        n;
+    const cJSON **v = describe_array(tscs, &n, describe_tsc_cmp);
+
+    if (n > 0)
+        describe_w(d, 0, "Topology Spread Constraints:\t");
+    for (size_t i = 0; i < n; i++) {
+        if (i != 0)
+            describe_w(d, 0, "\t");
+        describe_w(d, 0, "%s:%s when max skew %lld is exceeded",
+                   describe_str(v[i], "topologyKey"),
+                   describe_str(v[i], "whenUnsatisfiable"),
+                   describe_int(v[i], "maxSkew"));
+        if (describe_get(v[i], "labelSelector") != NULL) {
+            char *s = describe_selector(describe_get(v[i], "labelSelector"));
+
+            describe_w(d, 0, " for selector %s", s);
+            free(s);
+        }
+        describe_w(d, 0, "\n");
+    }
+    free(v);
+}
+
+struct describe_event {
+    struct event_summary es;
+    int64_t              key;
+};
+
+/* DescribeEvents: flush, sort by lastTimestamp, one table. */
+static void
+describe_events(struct describe *d, const cJSON *events)
+{
+    struct describe_event *ev;
+    const cJSON           *e;
+    size_t                 n = 0, i;
+
+    cJSON_ArrayForEach(e, events) n++;
+    if (n == 0) {
+        describe_w(d, 0, "Events:\t<none>\n");
+        return;
+    }
+    tabwriter_flush(&d->tw);
+    ev = xcalloc(n, sizeof *ev);
+    i = 0;
+    cJSON_ArrayForEach(e, events)
+    {
+        event_summary_init(&ev[i].es, e);
+        ev[i].key = event_summary_describe_key(&ev[i].es);
+        i++;
+    }
+    /* stable insertion sort (Go's sort.Sort is insertion sort for <= 12
+     * items; ties among more are in no promised order) */
+    for (i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && ev[j].key < ev[j - 1].key; j--) {
+            struct describe_event t = ev[j];
+
+            ev[j] = ev[j - 1];
+            ev[j - 1] = t;
+        }
+    describe_w(d, 0, "Events:\n  Type\tReason\tAge\tFrom\tMessage\n");
+    describe_w(d, 1, "----\t------\t----\t----\t-------\n");
+    for (i = 0; i < n; i++) {
+        char age[96];
+
+        event_summary_age(&ev[i].es, d->now_ms, age, sizeof age);
+        if (d->minor >= 35 && *ev[i].es.fieldpath != '\0')
+            describe_w(d, 1, "%s\t%s\t%s\t%s\t%s: %s\n", ev[i].es.type,
+                       ev[i].es.reason, age, ev[i].es.from, ev[i].es.fieldpath,
+                       ev[i].es.message);
+        else
+            describe_w(d, 1, "%s\t%s\t%s\t%s\t%s\n", ev[i].es.type,
+                       ev[i].es.reason, age, ev[i].es.from, ev[i].es.message);
+        event_summary_done(&ev[i].es);
+    }
+    free(ev);
+}
+
+static const cJSON *
+describe_controller(const cJSON *meta)
+{
+    const cJSON *o;
+
+    cJSON_ArrayForEach(o, describe_get(meta, "ownerReferences"))
+    {
+        if (describe_bool(o, "controller"))
+            return o;
+    }
+    return NULL;
+}
+
+char *
+describe_pod_version(const struct cJSON *pod, const struct cJSON *events,
+                     int64_t now_ms, int kubectl_minor)
+{
+    struct describe d;
+    const cJSON    *meta = describe_get(pod, "metadata");
+    const cJSON    *spec = describe_get(pod, "spec");
+    const cJSON    *status = describe_get(pod, "status");
+    const cJSON    *v, *ip;
+    const char     *phase = describe_str(status, "phase");
+    char            t[64];
+    char           *s;
+
+    memset(&d, 0, sizeof d);
+    d.minor = kubectl_minor;
+    d.now_ms = now_ms;
+    d.meta = meta;
+    tabwriter_init(&d.tw, 0, 2);
+
+    describe_w(&d, 0, "Name:\t%s\n", describe_str(meta, "name"));
+    describe_w(&d, 0, "Namespace:\t%s\n", describe_str(meta, "namespace"));
+    if ((v = describe_get(spec, "priority")) != NULL) {
+        s = describe_value(v);
+        describe_w(&d, 0, "Priority:\t%s\n", s);
+        free(s);
+    }
+    if (*describe_str(spec, "priorityClassName") != '\0')
+        describe_w(&d, 0, "Priority Class Name:\t%s\n",
+                   describe_str(spec, "priorityClassName"));
+    if (*describe_str(spec, "runtimeClassName") != '\0')
+        describe_w(&d, 0, "Runtime Class Name:\t%s\n",
+                   describe_str(spec, "runtimeClassName"));
+    if (d.minor >= 25 && *describe_str(spec, "serviceAccountName") != '\0')
+        describe_w(&d, 0, "Service Account:\t%s\n",
+                   describe_str(spec, "serviceAccountName"));
+    if (*describe_str(spec, "nodeName") == '\0')
+        describe_w(&d, 0, "Node:\t<none>\n");
+    else
+        describe_w(&d, 0, "Node:\t%s/%s\n", describe_str(spec, "nodeName"),
+                   describe_str(status, "hostIP"));
+    if (*describe_str(status, "startTime") != '\0')
+        describe_w(
+            &d, 0, "Start Time:\t%s\n",
+            describe_time(describe_str(status, "startTime"), t, sizeof t));
+    describe_labels(&d, "Labels", describe_get(meta, "labels"));
+    describe_annotations(&d, describe_get(meta, "annotations"));
+    if (describe_get(meta, "deletionTimestamp") != NULL &&
+        strcmp(phase, "Failed") != 0 && strcmp(phase, "Succeeded") != 0) {
+        char age[32];
+
+        duration_since(event_time_ms(describe_str(meta, "deletionTimestamp")),
+                       now_ms, age, sizeof age);
+        describe_w(&d, 0, "Status:\tTerminating (lasts %s)\n", age);
+        describe_w(&d, 0, "Termination Grace Period:\t%llds\n",
+                   describe_int(meta, "deletionGracePeriodSeconds"));
+    } else
+        describe_w(&d, 0, "Status:\t%s\n", phase);
+    if (*describe_str(status, "reason") != '\0')
+        describe_w(&d, 0, "Reason:\t%s\n", describe_str(status, "reason"));
+    if (*describe_str(status, "message") != '\0')
+        describe_w(&d, 0, "Message:\t%s\n", describe_str(status, "message"));
+    describe_seccomp(&d, describe_get(spec, "securityContext"), 0);
+    describe_w(&d, 0, "IP:\t%s\n", describe_str(status, "podIP"));
+    if (cJSON_GetArraySize(describe_get(status, "podIPs")) == 0)
+        describe_w(&d, 0, "IPs:\t<none>\n");
+    else {
+        describe_w(&d, 0, "IPs:\n");
+        cJSON_ArrayForEach(ip, describe_get(status, "podIPs"))
+            describe_w(&d, 1, "IP:\t%s\n", describe_str(ip, "ip"));
+    }
+    if ((v = describe_controller(meta)) != NULL)
+        describe_w(&d, 0, "Controlled By:\t%s/%s\n", describe_str(v, "kind"),
+                   describe_str(v, "name"));
+    if (*describe_str(status, "nominatedNodeName") != '\0')
+        describe_w(&d, 0, "NominatedNodeName:\t%s\n",
+                   describe_str(status, "nominatedNodeName"));
+    if (d.minor >= 32 && (v = describe_get(spec, "resources")) != NULL) {
+        describe_w(&d, 0, "Resources:\n");
+        describe_resources(&d, v, 1);
+    }
+    if (cJSON_GetArraySize(describe_get(spec, "initContainers")) > 0)
+        describe_containers(&d, "Init Containers",
+                            describe_get(spec, "initContainers"),
+                            describe_get(status, "initContainerStatuses"));
+    describe_containers(&d, "Containers", describe_get(spec, "containers"),
+                        describe_get(status, "containerStatuses"));
+    if (cJSON_GetArraySize(describe_get(spec, "ephemeralContainers")) > 0)
+        describe_containers(&d, "Ephemeral Containers",
+                            describe_get(spec, "ephemeralContainers"),
+                            describe_get(status, "ephemeralContainerStatuses"));
+    describe_conditions(&d, spec, status);
+    describe_volumes(&d, describe_get(spec, "volumes"));
+    s = describe_qos(pod);
+    describe_w(&d, 0, "QoS Class:\t%s\n", s);
+    free(s);
+    describe_labels(&d, "Node-Selectors", describe_get(spec, "nodeSelector"));
+    describe_tolerations(&d, describe_get(spec, "tolerations"));
+    describe_spread(&d, describe_get(spec, "topologySpreadConstraints"));
+    if (events != NULL)
+        describe_events(&d, events);
+
+    s = tabwriter_finish(&d.tw);
+    tabwriter_done(&d.tw);
+    return s;
+}
+
+char *
+describe_pod(const struct cJSON *pod, const struct cJSON *events,
+             int64_t now_ms)
+{
+    return describe_pod_version(pod, events, now_ms, 32);
+}
