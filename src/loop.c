@@ -247,6 +247,8 @@ kloop_drain(struct kloop *l)
             kloop_free_xfer(x);
             done(easy, rc, data);
         }
+        if (l->closing)
+            return; /* the callback shut us down: the multi is gone */
     }
 }
 
@@ -255,12 +257,15 @@ kloop_action(struct kloop *l, curl_socket_t fd, int flags)
 {
     int still;
 
+    if (l->closing)
+        return;
     l->depth++;
     curl_multi_socket_action(l->multi, fd, flags, &still);
     l->depth--;
     kloop_run_pending(l);
     kloop_drain(l);
-    kloop_run_pending(l);
+    if (!l->closing)
+        kloop_run_pending(l);
 }
 
 struct kloop *
