@@ -1,0 +1,406 @@
+/*
+ * Unit tests for generated container logs (src/sim/simlogs.c): query
+ * parsing and validation, the kubelet's and API server's error texts,
+ * tailLines / sinceSeconds / limitBytes / timestamps / previous windows,
+ * and a follow stream that sees new lines and ends when the container
+ * stops.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+#include <cmocka.h>
+
+#include "simlogs.h"
+#include "util.h"
+
+static char *
+ts(int64_t t)
+{
+    char buf[32];
+
+    ktime_format(buf, sizeof buf, t);
+    return xstrdup(buf);
+}
+
+/* A pod with one container (or two), in the given state. */
+static cJSON *
+make_pod(const char *image, const char *state, int64_t started, int restarts,
+         int64_t last_start, int64_t last_end, const char *rate, int two)
+{
+    cJSON *pod = cJSON_CreateObject(), *md, *spec, *cs, *c, *status, *css, *st,
+          *s, *ann;
+    char *t;
+
+    md = cJSON_AddObjectToObject(pod, "metadata");
+    cJSON_AddStringToObject(md, "name", "web");
+    cJSON_AddStringToObject(md, "namespace", "default");
+    if (rate != NULL) {
+        ann = cJSON_AddObjectToObject(md, "annotations");
+        cJSON_AddStringToObject(ann, "kpod-sim/log-rate", rate);
+    }
+    spec = cJSON_AddObjectToObject(pod, "spec");
+    cJSON_AddStringToObject(spec, "nodeName", "worker-node1");
+    cs = cJSON_AddArrayToObject(spec, "containers");
+    c = cJSON_CreateObject();
+    cJSON_AddStringToObject(c, "name", "app");
+    cJSON_AddStringToObject(c, "image", image);
+    cJSON_AddItemToArray(cs, c);
+    if (two) {
+        c = cJSON_CreateObject();
+        cJSON_AddStringToObject(c, "name", "sidecar");
+        cJSON_AddStringToObject(c, "image", "busybox");
+        cJSON_AddItemToArray(cs, c);
+    }
+    status = cJSON_AddObjectToObject(pod, "status");
+    css = cJSON_AddArrayToObject(status, "containerStatuses");
+    st = cJSON_CreateObject();
+    cJSON_AddStringToObject(st, "name", "app");
+    cJSON_AddNumberToObject(st, "restartCount", restarts);
+    s = cJSON_AddObjectToObject(st, "state");
+    if (strcmp(state, "running") == 0) {
+        c = cJSON_AddObjectToObject(s, "running");
+        t = ts(started);
+        cJSON_AddStringToObject(c, "startedAt", t);
+        free(t);
+    } else if (strcmp(state, "terminated") == 0) {
+        c = cJSON_AddObjectToObject(s, "terminated");
+        t = ts(started);
+        cJSON_AddStringToObject(c, "startedAt", t);
+        free(t);
+        t = ts(know());
+        cJSON_AddStringToObject(c, "finishedAt", t);
+        free(t);
+    } else {
+        c = cJSON_AddObjectToObject(s, "waiting");
+        cJSON_AddStringToObject(c, "reason", state);
+    }
+    if (last_start > 0) {
+        c = cJSON_AddObjectToObject(cJSON_AddObjectToObject(st, "lastState"),
+                                    "terminated");
+        t = ts(last_start);
+        cJSON_AddStringToObject(c, "startedAt", t);
+        free(t);
+        t = ts(last_end);
+        cJSON_AddStringToObject(c, "finishedAt", t);
+        free(t);
+    }
+    cJSON_AddItemToArray(css, st);
+    return pod;
+}
+
+struct sink {
+    struct kbuf body;
+    int         ended;
+    cJSON      *pod; /* what out.pod returns */
+};
+
+static void
+sink_write(void *d, const char *s, size_t n)
+{
+    kbuf_append(&((struct sink *)d)->body, s, n);
+}
+
+static void
+sink_end(void *d)
+{
+    ((struct sink *)d)->ended++;
+}
+
+static const cJSON *
+sink_pod(void *d)
+{
+    return ((struct sink *)d)->pod;
+}
+
+static const struct simlogs_out sink_out = {sink_write, sink_end, sink_pod};
+
+/* Run one request to completion; returns the HTTP status. */
+static int
+request(uv_loop_t *loop, struct simlogs *logs, cJSON *pod, const char *query,
+        struct sink *k, char **status)
+{
+    struct simlogs_opts    o;
+    struct simlogs_stream *st;
+    int                    rc;
+
+    memset(k, 0, sizeof *k);
+    kbuf_init(&k->body);
+    kbuf_puts(&k->body, "");
+    k->pod = pod;
+    rc = simlogs_parse_query(query, "web", &o, status);
+    if (rc != 0) {
+        kbuf_done(&k->body);
+        return rc;
+    }
+    rc = simlogs_start(logs, pod, &o, &sink_out, k, &st, status);
+    simlogs_opts_done(&o);
+    if (rc != 200) {
+        kbuf_done(&k->body); /* the caller frees only a 200's body */
+        return rc;
+    }
+    assert_int_equal(k->ended, 0); /* never before start returns */
+    while (!k->ended)
+        uv_run(loop, UV_RUN_ONCE);
+    assert_int_equal(k->ended, 1);
+    return rc;
+}
+
+static int
+count_lines(const char *s)
+{
+    int n = 0;
+
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+static void
+closed(void *d)
+{
+    (*(int *)d)++;
+}
+
+static void
+finish(uv_loop_t *loop, struct simlogs *logs)
+{
+    int done = 0;
+
+    simlogs_close(logs, closed, &done);
+    uv_run(loop, UV_RUN_DEFAULT);
+    assert_int_equal(done, 1);
+    assert_int_equal(uv_loop_close(loop), 0);
+}
+
+static void
+test_query_validation(void **state)
+{
+    struct simlogs_opts o;
+    char               *st = NULL;
+
+    assert_int_equal(simlogs_parse_query("container=app&follow=true&"
+                                         "tailLines=2&timestamps=1&"
+                                         "sinceSeconds=10&previous=false",
+                                         "web", &o, &st),
+                     0);
+    assert_string_equal(o.container, "app");
+    assert_true(o.follow);
+    assert_true(o.timestamps);
+    assert_false(o.previous);
+    assert_int_equal(o.tail_lines, 2);
+    assert_int_equal(o.since_seconds, 10);
+    simlogs_opts_done(&o);
+
+    assert_int_equal(simlogs_parse_query("tailLines=-1", "web", &o, &st), 422);
+    assert_non_null(strstr(st, "\"reason\":\"Invalid\""));
+    free(st);
+    assert_int_equal(simlogs_parse_query("limitBytes=0", "web", &o, &st), 422);
+    free(st);
+    assert_int_equal(simlogs_parse_query("sinceSeconds=0", "web", &o, &st),
+                     422);
+    free(st);
+    assert_int_equal(simlogs_parse_query("sinceSeconds=5&sinceTime="
+                                         "2024-01-01T00%3A00%3A00Z",
+                                         "web", &o, &st),
+                     422);
+    assert_non_null(strstr(st, "at most one of"));
+    free(st);
+}
+
+static void
+test_errors(void **state)
+{
+    uv_loop_t       loop;
+    struct simlogs *logs;
+    struct sink     k;
+    char           *st = NULL;
+    cJSON          *pod;
+
+    uv_loop_init(&loop);
+    logs = simlogs_create(&loop, 0);
+
+    pod = make_pod("nginx", "running", know() - 5, 0, 0, 0, NULL, 1);
+    assert_int_equal(request(&loop, logs, pod, "", &k, &st), 400);
+    assert_non_null(strstr(st, "\"message\":\"a container name must be "
+                               "specified for pod web, choose one of: "
+                               "[app sidecar]\""));
+    free(st);
+    assert_int_equal(request(&loop, logs, pod, "container=nope", &k, &st), 400);
+    assert_non_null(strstr(st, "container nope is not valid for pod web"));
+    free(st);
+    kbuf_done(&k.body);
+    cJSON_Delete(pod);
+
+    pod = make_pod("nginx", "ContainerCreating", 0, 0, 0, 0, NULL, 0);
+    assert_int_equal(request(&loop, logs, pod, "", &k, &st), 400);
+    assert_non_null(strstr(st, "container \\\"app\\\" in pod \\\"web\\\" is "
+                               "waiting to start: ContainerCreating"));
+    free(st);
+    cJSON_Delete(pod);
+
+    pod = make_pod("nginx", "ImagePullBackOff", 0, 0, 0, 0, NULL, 0);
+    assert_int_equal(request(&loop, logs, pod, "", &k, &st), 400);
+    assert_non_null(strstr(st, "trying and failing to pull image"));
+    free(st);
+    cJSON_Delete(pod);
+
+    pod = make_pod("nginx", "running", know() - 5, 0, 0, 0, NULL, 0);
+    assert_int_equal(request(&loop, logs, pod, "previous=true", &k, &st), 400);
+    assert_non_null(strstr(st, "previous terminated container \\\"app\\\" in "
+                               "pod \\\"web\\\" not found"));
+    free(st);
+    cJSON_DeleteItemFromObject(cJSON_GetObjectItem(pod, "spec"), "nodeName");
+    assert_int_equal(request(&loop, logs, pod, "", &k, &st), 204);
+    cJSON_Delete(pod);
+    finish(&loop, logs);
+}
+
+static void
+test_windows(void **state)
+{
+    uv_loop_t       loop;
+    struct simlogs *logs;
+    struct sink     k, k2;
+    char           *st = NULL, *last;
+    int64_t         now = know();
+    cJSON          *pod;
+
+    uv_loop_init(&loop);
+    logs = simlogs_create(&loop, 0);
+    pod = make_pod("gasbugs/http-go", "running", now - 100, 1, now - 300,
+                   now - 200, "1", 0);
+
+    /* 100 s at 1 line/s: lines 0..100 (101), maybe one more by now */
+    assert_int_equal(request(&loop, logs, pod, "", &k, &st), 200);
+    assert_in_range(count_lines(k.body.data), 101, 103);
+    assert_non_null(strstr(k.body.data, "Listening on :8080 (pod web)\n"));
+    assert_int_equal(request(&loop, logs, pod, "", &k2, &st), 200);
+    /* generated, not random: the same prefix every time */
+    assert_memory_equal(k.body.data, k2.body.data, 2000);
+    kbuf_done(&k.body);
+    kbuf_done(&k2.body);
+
+    assert_int_equal(
+        request(&loop, logs, pod, "tailLines=3&timestamps=true", &k, &st), 200);
+    assert_int_equal(count_lines(k.body.data), 3);
+    /* RFC3339 with 9 fractional digits, then a space */
+    assert_int_equal(k.body.data[19], '.');
+    assert_int_equal(k.body.data[29], 'Z');
+    assert_int_equal(k.body.data[30], ' ');
+    last = strrchr(k.body.data, '\n');
+    *last = '\0';
+    last = strrchr(k.body.data, '\n') + 1;
+    assert_true(ktime_parse(last) >= now - 2);
+    kbuf_done(&k.body);
+
+    assert_int_equal(request(&loop, logs, pod, "sinceSeconds=10", &k, &st),
+                     200);
+    assert_in_range(count_lines(k.body.data), 9, 12);
+    kbuf_done(&k.body);
+
+    assert_int_equal(request(&loop, logs, pod, "limitBytes=10", &k, &st), 200);
+    assert_int_equal(k.body.len, 10);
+    kbuf_done(&k.body);
+
+    /* previous: the run from now-300 to now-200 */
+    assert_int_equal(
+        request(&loop, logs, pod, "previous=1&timestamps=1", &k, &st), 200);
+    assert_int_equal(count_lines(k.body.data), 101);
+    assert_int_equal(ktime_parse(k.body.data), now - 300);
+    kbuf_done(&k.body);
+    cJSON_Delete(pod);
+    finish(&loop, logs);
+}
+
+static void
+flip_to_terminated(uv_timer_t *t)
+{
+    struct sink *k = t->data;
+    cJSON       *st = cJSON_GetArrayItem(
+              cJSON_GetObjectItem(cJSON_GetObjectItem(k->pod, "status"),
+                                  "containerStatuses"),
+              0);
+    cJSON *state = cJSON_GetObjectItem(st, "state");
+    cJSON *run = cJSON_DetachItemFromObject(state, "running");
+    char  *fin = ts(know());
+
+    cJSON_AddStringToObject(run, "finishedAt", fin);
+    cJSON_AddNumberToObject(run, "exitCode", 0);
+    cJSON_AddItemToObject(state, "terminated", run);
+    free(fin);
+}
+
+static void
+test_follow_ends_when_container_stops(void **state)
+{
+    uv_loop_t              loop;
+    struct simlogs        *logs;
+    struct sink            k = {0};
+    struct simlogs_opts    o;
+    struct simlogs_stream *s;
+    char                  *st = NULL;
+    uv_timer_t             flip;
+    int64_t                deadline;
+    int                    lines_before_flip;
+
+    uv_loop_init(&loop);
+    logs = simlogs_create(&loop, 0);
+    k.pod = make_pod("app/worker", "running", know() - 1, 0, 0, 0, "20", 0);
+    kbuf_init(&k.body);
+    kbuf_puts(&k.body, "");
+    assert_int_equal(
+        simlogs_parse_query("follow=true&tailLines=0", "web", &o, &st), 0);
+    assert_int_equal(simlogs_start(logs, k.pod, &o, &sink_out, &k, &s, &st),
+                     200);
+    simlogs_opts_done(&o);
+    /* new lines arrive while it runs */
+    deadline = know_ms() + 10000;
+    while (count_lines(k.body.data) < 5 && know_ms() < deadline)
+        uv_run(&loop, UV_RUN_ONCE);
+    lines_before_flip = count_lines(k.body.data);
+    assert_true(lines_before_flip >= 5);
+    assert_int_equal(k.ended, 0);
+    uv_timer_init(&loop, &flip);
+    flip.data = &k;
+    uv_timer_start(&flip, flip_to_terminated, 0, 0);
+    deadline = know_ms() + 10000;
+    while (!k.ended && know_ms() < deadline)
+        uv_run(&loop, UV_RUN_ONCE);
+    assert_int_equal(k.ended, 1);
+    uv_close((uv_handle_t *)&flip, NULL);
+    kbuf_done(&k.body);
+    cJSON_Delete(k.pod);
+
+    /* a cancelled follow never ends by itself and is freed on close */
+    memset(&k, 0, sizeof k);
+    kbuf_init(&k.body);
+    k.pod = make_pod("app/worker", "running", know() - 1, 0, 0, 0, "20", 0);
+    assert_int_equal(simlogs_parse_query("follow=1", "web", &o, &st), 0);
+    assert_int_equal(simlogs_start(logs, k.pod, &o, &sink_out, &k, &s, &st),
+                     200);
+    simlogs_opts_done(&o);
+    uv_run(&loop, UV_RUN_NOWAIT);
+    simlogs_stream_cancel(s);
+    finish(&loop, logs);
+    assert_int_equal(k.ended, 0);
+    kbuf_done(&k.body);
+    cJSON_Delete(k.pod);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_query_validation),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_windows),
+        cmocka_unit_test(test_follow_ends_when_container_stops),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
