@@ -1,9 +1,575 @@
-/* kpod: entry point (placeholder until the UI lands). */
+/*
+ * kpod's entry point: kubectl-compatible flags, then either print mode
+ * (`kpod get ...`, handed to cmd_get_main) or the dashboard: load the
+ * kubeconfig (or, with --demo, start kpod-sim in a thread on a free
+ * loopback port and never read a kubeconfig), list and watch pods into
+ * the store and run the UI on one libuv loop until the user quits.
+ * The flag table below is the single source for parsing and --help.
+ */
+#include <errno.h>
+#include <locale.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <uv.h>
+
+#include "cmd-get.h"
+#include "khttp.h"
+#include "kubeconfig.h"
+#include "loop.h"
+#include "reflector.h"
+#include "sim.h"
+#include "store.h"
+#include "ui.h"
+#include "util.h"
+
+enum main_flag_id {
+    MAIN_KUBECONFIG,
+    MAIN_CONTEXT,
+    MAIN_NAMESPACE,
+    MAIN_ALL_NS,
+    MAIN_DEMO,
+    MAIN_DEMO_PORT,
+    MAIN_DEMO_URL_FILE,
+    MAIN_LOG,
+    MAIN_HELP,
+    MAIN_VERSION,
+};
+
+struct main_flag {
+    enum main_flag_id id;
+    const char       *lng;  /* without "--" */
+    char              shrt; /* 0 = none */
+    const char       *arg;  /* value name, NULL for a boolean */
+    const char       *help;
+};
+
+static const struct main_flag main_flags[] = {
+    {MAIN_KUBECONFIG, "kubeconfig", 0, "FILE",
+     "kubeconfig file to use (default: $KUBECONFIG, else ~/.kube/config)"},
+    {MAIN_CONTEXT, "context", 0, "NAME",
+     "kubeconfig context to use (default: current-context)"},
+    {MAIN_NAMESPACE, "namespace", 'n', "NS",
+     "namespace to show (default: the context's, else \"default\")"},
+    {MAIN_ALL_NS, "all-namespaces", 'A', NULL,
+     "show pods of every namespace (adds a NAMESPACE column)"},
+    {MAIN_DEMO, "demo", 0, NULL,
+     "start the bundled simulator (kpod-sim, demo scenario) on a free "
+     "loopback port and connect to it; no kubeconfig is read or written"},
+    {MAIN_DEMO_PORT, "demo-port", 0, "PORT",
+     "with --demo: listen on this port instead of a free one"},
+    {MAIN_DEMO_URL_FILE, "demo-url-file", 0, "FILE",
+     "with --demo: write the simulator's URL (http://127.0.0.1:PORT) to FILE "
+     "once it listens (for scripts and tests)"},
+    {MAIN_LOG, "log", 0, "FILE", "append a debug log to FILE"},
+    {MAIN_HELP, "help", 'h', NULL, "show this help and exit"},
+    {MAIN_VERSION, "version", 0, NULL, "print the version and exit"},
+};
+
+struct main_opts {
+    struct kube_opts kube;
+    int              demo;
+    int              demo_port;
+    const char      *demo_url_file;
+    const char      *log;
+    int              help, version;
+};
+
+/* Print text wrapped at 79 columns, continuation lines indented by col. */
+static void
+main_wrap(FILE *f, const char *text, int col)
+{
+    const char *p = text, *sp;
+    int         at = col, n;
+
+    while (*p != '\0') {
+        sp = strchr(p, ' ');
+        n = sp != NULL ? (int)(sp - p) : (int)strlen(p);
+        if (at > col && at + 1 + n > 79) {
+            fprintf(f, "\n%*s", col, "");
+            at = col;
+        }
+        if (at > col) {
+            fputc(' ', f);
+            at++;
+        }
+        fprintf(f, "%.*s", n, p);
+        at += n;
+        p += n;
+        while (*p == ' ')
+            p++;
+    }
+    fputc('\n', f);
+}
+
+static void
+main_usage(FILE *f)
+{
+    size_t i;
+    char   left[64];
+
+    fprintf(f,
+            "kpod %s: a terminal dashboard for Kubernetes pods\n\n"
+            "Usage:\n"
+            "  kpod [flags]             the live pod list (full screen)\n"
+            "  kpod get pods [flags]    print the pod table like kubectl "
+            "and exit\n\n"
+            "Flags:\n",
+            KPOD_VERSION);
+    for (i = 0; i < nitems(main_flags); i++) {
+        const struct main_flag *fl = &main_flags[i];
+
+        if (fl->shrt != 0)
+            snprintf(left, sizeof left, "-%c, --%s%s%s", fl->shrt, fl->lng,
+                     fl->arg ? " " : "", fl->arg ? fl->arg : "");
+        else
+            snprintf(left, sizeof left, "    --%s%s%s", fl->lng,
+                     fl->arg ? " " : "", fl->arg ? fl->arg : "");
+        fprintf(f, "  %-26s", left);
+        main_wrap(f, fl->help, 28);
+    }
+    fprintf(
+        f, "\nFlags take kubectl's forms: --flag VALUE, --flag=VALUE, "
+           "-n VALUE, -nVALUE.\n\n"
+           "Keys:\n"
+           "  j, Down / k, Up          next / previous pod\n"
+           "  PgDn, ctrl-f / PgUp, ctrl-b\n"
+           "                           one page down / up\n"
+           "  g, Home / G, End         first / last pod\n"
+           "  q, ctrl-c                quit\n\n"
+           "Without --demo, kpod reads the kubeconfig like kubectl; when there "
+           "is none it\nsays what it looked for and exits with status 1. "
+           "An unreachable server does\nnot stop the UI: the status bar "
+           "says what failed and when it retries.\n");
+}
+
+/* Parse a non-negative port number; -1 when invalid. */
+static int
+main_parse_port(const char *s)
+{
+    char *end;
+    long  v;
+
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno != 0 || end == s || *end != '\0' || v < 0 || v > 65535)
+        return -1;
+    return (int)v;
+}
+
+static int
+main_set(struct main_opts *o, const struct main_flag *fl, const char *val,
+         char **cause)
+{
+    switch (fl->id) {
+    case MAIN_KUBECONFIG:
+        o->kube.kubeconfig = val;
+        break;
+    case MAIN_CONTEXT:
+        o->kube.context = val;
+        break;
+    case MAIN_NAMESPACE:
+        o->kube.ns = val;
+        break;
+    case MAIN_ALL_NS:
+        o->kube.all_ns = 1;
+        break;
+    case MAIN_DEMO:
+        o->demo = 1;
+        break;
+    case MAIN_DEMO_PORT:
+        o->demo_port = main_parse_port(val);
+        if (o->demo_port < 0) {
+            *cause =
+                xasprintf("invalid argument \"%s\" for \"--demo-port\"", val);
+            return -1;
+        }
+        break;
+    case MAIN_DEMO_URL_FILE:
+        o->demo_url_file = val;
+        break;
+    case MAIN_LOG:
+        o->log = val;
+        break;
+    case MAIN_HELP:
+        o->help = 1;
+        break;
+    case MAIN_VERSION:
+        o->version = 1;
+        break;
+    }
+    return 0;
+}
+
+/* A boolean flag given a value ("--all-namespaces=false", pflag style). */
+static int
+main_bool_value(const char *name, const char *val, int *out, char **cause)
+{
+    if (val == NULL || strcmp(val, "true") == 0 || strcmp(val, "1") == 0) {
+        *out = 1;
+        return 0;
+    }
+    if (strcmp(val, "false") == 0 || strcmp(val, "0") == 0) {
+        *out = 0;
+        return 0;
+    }
+    *cause = xasprintf("invalid argument \"%s\" for \"%s\"", val, name);
+    return -1;
+}
+
+/* Parse the dashboard's flags (argv has no subcommand). 0, or -1 with
+ * *cause. */
+static int
+main_parse(struct main_opts *o, int argc, char **argv, char **cause)
+{
+    const struct main_flag *fl;
+    const char             *a, *val, *eq;
+    size_t                  i, n;
+    int                     k, b;
+
+    for (k = 1; k < argc; k++) {
+        a = argv[k];
+        fl = NULL;
+        val = NULL;
+        if (strcmp(a, "--") == 0) {
+            if (k + 1 < argc) {
+                *cause = xasprintf("unknown command \"%s\" for \"kpod\"",
+                                   argv[k + 1]);
+                return -1;
+            }
+            break;
+        }
+        if (a[0] == '-' && a[1] == '-') {
+            eq = strchr(a + 2, '=');
+            n = eq != NULL ? (size_t)(eq - (a + 2)) : strlen(a + 2);
+            for (i = 0; i < nitems(main_flags); i++)
+                if (strlen(main_flags[i].lng) == n &&
+                    strncmp(main_flags[i].lng, a + 2, n) == 0)
+                    fl = &main_flags[i];
+            if (fl == NULL) {
+                *cause = xasprintf("unknown flag: --%.*s", (int)n, a + 2);
+                return -1;
+            }
+            if (eq != NULL)
+                val = eq + 1;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            for (i = 0; i < nitems(main_flags); i++)
+                if (main_flags[i].shrt == a[1])
+                    fl = &main_flags[i];
+            if (fl == NULL) {
+                *cause =
+                    xasprintf("unknown shorthand flag: '%c' in %s", a[1], a);
+                return -1;
+            }
+            if (a[2] != '\0')
+                val = a[2] == '=' ? a + 3 : a + 2; /* -nNS, -n=NS */
+            if (fl->arg == NULL && a[2] != '\0' && a[2] != '=') {
+                *cause =
+                    xasprintf("unknown shorthand flag: '%c' in %s", a[2], a);
+                return -1;
+            }
+        } else {
+            *cause = xasprintf("unknown command \"%s\" for \"kpod\"", a);
+            return -1;
+        }
+        if (fl->arg == NULL) {
+            if (main_bool_value(a, val, &b, cause) != 0)
+                return -1;
+            if (b)
+                main_set(o, fl, NULL, cause);
+            else if (fl->id == MAIN_ALL_NS)
+                o->kube.all_ns = 0;
+            else if (fl->id == MAIN_DEMO)
+                o->demo = 0;
+            continue;
+        }
+        if (val == NULL) {
+            if (k + 1 >= argc) {
+                *cause = xasprintf("flag needs an argument: %s", a);
+                return -1;
+            }
+            val = argv[++k];
+        }
+        if (main_set(o, fl, val, cause) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Index of the first positional argument (a subcommand), or 0 when none;
+ * skips the values of flags that take one. */
+static int
+main_find_command(int argc, char **argv)
+{
+    size_t i;
+    int    k;
+
+    for (k = 1; k < argc; k++) {
+        const char *a = argv[k];
+
+        if (strcmp(a, "--") == 0)
+            return k + 1 < argc ? k + 1 : 0;
+        if (a[0] != '-' || a[1] == '\0')
+            return k;
+        if (strchr(a, '=') != NULL)
+            continue;
+        for (i = 0; i < nitems(main_flags); i++) {
+            const struct main_flag *fl = &main_flags[i];
+
+            if (fl->arg == NULL)
+                continue;
+            if ((a[1] == '-' && strcmp(a + 2, fl->lng) == 0) ||
+                (a[1] == fl->shrt && a[2] == '\0')) {
+                k++;
+                break;
+            }
+        }
+    }
+    return 0;
+}
+
+/* Everything the running dashboard owns. */
+struct main_app {
+    uv_loop_t          loop;
+    struct kloop      *kloop;
+    struct kclient    *client;
+    struct store      *pods;
+    struct reflector  *reflector;
+    struct ui         *ui;
+    struct sim_thread *sim;
+    int                exit_code;
+};
+
+static void
+main_kloop_closed(void *data)
+{
+    (void)data;
+}
+
+static void
+main_ui_closed(void *data)
+{
+    struct main_app *app = data;
+
+    app->ui = NULL;
+    kclient_free(app->client);
+    app->client = NULL;
+    kloop_close(app->kloop, main_kloop_closed, app);
+    app->kloop = NULL;
+}
+
+static void
+main_reflector_closed(struct reflector *r, void *data)
+{
+    struct main_app *app = data;
+
+    (void)r;
+    app->reflector = NULL;
+    ui_close(app->ui, main_ui_closed, app);
+}
+
+static void
+main_quit(struct ui *ui, void *data)
+{
+    struct main_app *app = data;
+
+    (void)ui;
+    if (app->reflector != NULL)
+        reflector_close(app->reflector, main_reflector_closed, app);
+    else
+        ui_close(app->ui, main_ui_closed, app);
+}
+
+static void
+main_reflector_status(struct reflector *r, void *data)
+{
+    struct main_app               *app = data;
+    const struct reflector_status *st = reflector_status(r);
+
+    klog("pods: state %d%s%s", (int)st->state, st->error ? ": " : "",
+         st->error ? st->error : "");
+    if (app->ui != NULL)
+        ui_set_conn(app->ui, st);
+}
+
+/* Write the demo URL to path atomically (a reader never sees half). */
+static int
+main_write_url(const char *path, const char *url, char **cause)
+{
+    char *tmp = xasprintf("%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    int   rc = -1;
+
+    if (f == NULL) {
+        *cause = xasprintf("%s: %s", tmp, strerror(errno));
+        goto out;
+    }
+    fprintf(f, "%s\n", url);
+    if (fclose(f) != 0 || rename(tmp, path) != 0) {
+        *cause = xasprintf("%s: %s", path, strerror(errno));
+        unlink(tmp);
+        goto out;
+    }
+    rc = 0;
+out:
+    free(tmp);
+    return rc;
+}
+
+/* Start kpod-sim in a thread and return a context for it. */
+static struct kube_ctx *
+main_demo(struct main_app *app, const struct main_opts *o, char **cause)
+{
+    struct sim_opts  so;
+    struct kube_ctx *ctx;
+    char            *url;
+    int              port = 0;
+
+    memset(&so, 0, sizeof so);
+    so.host = "127.0.0.1";
+    so.port = o->demo_port;
+    so.scenario = "demo";
+    /* Until kpod-sim's sim_thread_start lands on main. */
+    (void)so;
+    *cause = xstrdup("--demo: the simulator is not built yet");
+    app->sim = NULL;
+    if (app->sim == NULL)
+        return NULL;
+    url = xasprintf("http://127.0.0.1:%d", port);
+    klog("demo simulator at %s", url);
+    if (o->demo_url_file != NULL &&
+        main_write_url(o->demo_url_file, url, cause) != 0) {
+        free(url);
+        return NULL;
+    }
+    ctx = kube_ctx_for_url(url, o->kube.ns != NULL ? o->kube.ns : "default");
+    free(ctx->context);
+    ctx->context = xstrdup("kpod-sim (demo)");
+    free(url);
+    return ctx;
+}
+
+static int
+main_dashboard(const struct main_opts *o)
+{
+    struct main_app       app;
+    struct kube_ctx      *ctx = NULL;
+    struct reflector_opts ropts;
+    struct ui_opts        uo;
+    char                 *cause = NULL, *path = NULL, *ctxname = NULL;
+    int                   rc;
+
+    memset(&app, 0, sizeof app);
+    if (o->demo)
+        ctx = main_demo(&app, o, &cause);
+    else
+        ctx = kubeconfig_load(&o->kube, &cause);
+    if (ctx == NULL) {
+        fprintf(stderr, "kpod: %s\n", cause);
+        free(cause);
+        if (app.sim != NULL)
+            (void)app.sim;
+        return 1;
+    }
+    if (o->kube.all_ns)
+        ctx->all_ns = 1;
+    klog("server %s context \"%s\" namespace %s%s", ctx->server, ctx->context,
+         ctx->ns, ctx->all_ns ? " (all)" : "");
+
+    uv_loop_init(&app.loop);
+    app.kloop = kloop_create(&app.loop);
+    app.client = kclient_create(app.kloop, ctx);
+    app.pods = store_create(&store_pod_ops);
+    ctxname = xstrdup(ctx->context[0] != '\0' ? ctx->context : ctx->server);
+    uo.context = ctxname;
+    uo.ns = ctx->ns;
+    uo.all_namespaces = ctx->all_ns;
+    app.ui = ui_create(&app.loop, app.pods, &uo, main_quit, &app, &cause);
+    if (app.ui == NULL) {
+        fprintf(stderr, "kpod: %s\n", cause);
+        free(cause);
+        app.exit_code = 1;
+        kclient_free(app.client);
+        kloop_close(app.kloop, main_kloop_closed, &app);
+    } else {
+        path = kube_ctx_pods_path(ctx);
+        memset(&ropts, 0, sizeof ropts);
+        ropts.path = path;
+        app.reflector = reflector_create(app.client, app.pods, &ropts,
+                                         main_reflector_status, &app);
+        reflector_start(app.reflector);
+    }
+
+    uv_run(&app.loop, UV_RUN_DEFAULT);
+    rc = uv_loop_close(&app.loop);
+    if (rc != 0)
+        klog("uv_loop_close: %s", uv_strerror(rc));
+    store_free(app.pods);
+    kube_ctx_free(ctx);
+    free(path);
+    free(ctxname);
+    if (app.sim != NULL)
+        (void)app.sim;
+    return app.exit_code;
+}
+
+/* `kpod [flags] get ... [flags]`: hand cmd_get_main an argv starting with
+ * the subcommand and holding every other argument in order. */
+static int
+main_subcommand(int argc, char **argv, int at)
+{
+    char **av = xcalloc((size_t)argc + 1, sizeof *av);
+    int    k, n = 0, rc;
+
+    av[n++] = argv[at];
+    for (k = 1; k < argc; k++)
+        if (k != at)
+            av[n++] = argv[k];
+    rc = cmd_get_main(n, av);
+    free(av);
+    return rc;
+}
 
 int
-main(void)
+main(int argc, char **argv)
 {
-    printf("kpod %s\n", KPOD_VERSION);
-    return 0;
+    struct main_opts o;
+    char            *cause = NULL;
+    int              at, rc;
+
+    setlocale(LC_ALL, "");
+    at = main_find_command(argc, argv);
+    if (at > 0) {
+        if (strcmp(argv[at], "get") == 0)
+            return main_subcommand(argc, argv, at);
+        fprintf(stderr,
+                "kpod: unknown command \"%s\"\nRun 'kpod --help' for usage.\n",
+                argv[at]);
+        return 1;
+    }
+    memset(&o, 0, sizeof o);
+    if (main_parse(&o, argc, argv, &cause) != 0) {
+        fprintf(stderr, "kpod: %s\nRun 'kpod --help' for usage.\n", cause);
+        free(cause);
+        return 1;
+    }
+    if (o.help) {
+        main_usage(stdout);
+        return 0;
+    }
+    if (o.version) {
+        printf("kpod %s\n", KPOD_VERSION);
+        return 0;
+    }
+    if (o.log != NULL && klog_open(o.log) != 0) {
+        fprintf(stderr, "kpod: --log %s: %s\n", o.log, strerror(errno));
+        return 1;
+    }
+    klog("kpod %s starting", KPOD_VERSION);
+    rc = main_dashboard(&o);
+    klog("exit %d", rc);
+    klog_close();
+    return rc;
 }

@@ -77,12 +77,14 @@ widget_statusbar_format(const struct widget_statusbar *sb, int64_t now_ms,
 
     kbuf_init(&left);
     kbuf_init(&right);
-    kbuf_printf(&left, " %s | %s | ", sb->context,
-                sb->ns != NULL ? sb->ns : "all namespaces");
-    widget_statusbar_conn_text(sb, now_ms, &left);
-    kbuf_printf(&left, " | %zu pod%s", sb->pods, sb->pods == 1 ? "" : "s");
+    /* The connection state goes last: a server's message can be long and
+     * is the part that may be cut. */
+    kbuf_printf(&left, " %s | %s | %zu pod%s | ", sb->context,
+                sb->ns != NULL ? sb->ns : "all namespaces", sb->pods,
+                sb->pods == 1 ? "" : "s");
     if (sb->message != NULL)
-        kbuf_printf(&left, " | %s", sb->message);
+        kbuf_printf(&left, "%s | ", sb->message);
+    widget_statusbar_conn_text(sb, now_ms, &left);
     /* Newlines in a server message would break the one-line bar. */
     for (p = left.data; p != NULL && *p != '\0'; p++)
         if (*p == '\n' || *p == '\r' || *p == '\t')

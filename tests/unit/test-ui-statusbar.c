@@ -103,13 +103,13 @@ test_line(void **state)
     sb.pods = 2;
     s = bar(&sb, 80);
     assert_int_equal(cells_width(s), 80);
-    assert_non_null(strstr(s, " kpod-sim (demo) | all namespaces | live | "
-                              "2 pods"));
+    assert_non_null(strstr(s, " kpod-sim (demo) | all namespaces | 2 pods | "
+                              "live "));
     assert_non_null(strstr(s, "q quit"));
     free(s);
     sb.pods = 1;
     s = bar(&sb, 80);
-    assert_non_null(strstr(s, "| 1 pod "));
+    assert_non_null(strstr(s, "| 1 pod |"));
     free(s);
 
     /* A multi-line server message stays on one line. */

@@ -1,0 +1,67 @@
+# e2e: bad input. With no kubeconfig kpod prints one line naming what it
+# looked for and suggesting `kpod --demo`, and exits 1. With a server that
+# refuses connections the UI still starts and its status bar says what
+# failed and when it retries; q still quits cleanly. Bad flags exit 1.
+. "${TESTLIB:?run through ctest (TESTLIB is not set)}"
+. "$(dirname "$TESTLIB")/e2e.sh"
+
+isolated_home
+set +e
+out=$("$KPOD" 2>&1 </dev/null)
+rc=$?
+set -e
+[ "$rc" = 1 ] || fail "no kubeconfig: exit status $rc, want 1"
+[ "$(printf '%s\n' "$out" | wc -l)" = 1 ] ||
+	fail "no kubeconfig: want one line, got: $out"
+case $out in
+*"$HOME/.kube/config"*"kpod --demo"*) ;;
+*) fail "no kubeconfig: line does not name ~/.kube/config and kpod --demo: $out" ;;
+esac
+pass "no kubeconfig: $out"
+
+for args in "--nope" "-n" "--demo-port=x" "frobnicate"; do
+	set +e
+	# shellcheck disable=SC2086
+	out=$("$KPOD" $args 2>&1 </dev/null)
+	rc=$?
+	set -e
+	[ "$rc" = 1 ] || fail "kpod $args: exit status $rc, want 1"
+	[ -n "$out" ] || fail "kpod $args: no message"
+done
+pass "bad flags exit 1 with a message"
+
+# A server that refuses: port 1 on loopback is never listening here.
+cfg="$TEST_TMP/refused.kubeconfig"
+cat >"$cfg" <<CFG
+apiVersion: v1
+kind: Config
+clusters:
+- name: nowhere
+  cluster:
+    server: http://127.0.0.1:1
+contexts:
+- name: nowhere-ctx
+  context:
+    cluster: nowhere
+    user: nobody
+    namespace: team-a
+users:
+- name: nobody
+  user: {}
+current-context: nowhere-ctx
+CFG
+e2e_start 120 20
+KPOD_LOG="$TEST_TMP/kpod.log"
+e2e_type "$KPOD --kubeconfig $cfg --log $KPOD_LOG; echo \$? > $TEST_TMP/kpod.exit"
+e2e_wait 20 '^NAME +READY +STATUS'
+e2e_wait 20 'nowhere-ctx \| team-a \| 0 pods \| retrying in [0-9]+s: .*127\.0\.0\.1:1'
+pass "unreachable server: $(e2e_capture | grep -Eo 'retrying in.*' | head -n1)"
+# The countdown moves and the retries go on (the bar shows a later try).
+first=$(e2e_capture | grep -Eo 'retrying in [0-9]+s' | head -n1)
+wait_for 40 sh -c "! tmux -L $E2E_SOCK -f /dev/null capture-pane -p -t e2e | grep -q '$first'" ||
+	fail "status bar stuck at '$first'"
+e2e_has 'retrying in [0-9]+s|connecting' || fail "status bar lost the state"
+pass "status bar counts down"
+e2e_keys q
+[ "$(e2e_exit_status)" = 0 ] || fail "kpod exit status not 0"
+pass "q quits while retrying"
