@@ -32,6 +32,21 @@ int                  describe_bool(const struct cJSON *, const char *key);
 char                *describe_value(const struct cJSON *); /* Go's %v */
 const struct cJSON **describe_sorted(const struct cJSON *obj, size_t *n);
 
+/* Go's time.RFC1123Z of an RFC 3339 time in the local zone. */
+char *describe_time(const char *rfc3339, char *buf, size_t len);
+/* "Limits:" / "Requests:" blocks at a level, resource names sorted. */
+void describe_resources(struct describe *, const struct cJSON *res, int level);
+/* SeccompProfile (+ LocalhostProfile) lines at a level. */
+void describe_seccomp(struct describe *, const struct cJSON *sc, int level);
+/* An array's items, sorted by cmp when not NULL; caller frees. */
+const struct cJSON **describe_array(const struct cJSON *arr, size_t *n,
+                                    int (*cmp)(const void *, const void *));
+
+/* describe-containers.c */
+void describe_containers(struct describe *, const char *label,
+                         const struct cJSON *containers,
+                         const struct cJSON *statuses);
+
 /* describe-volumes.c */
 void   describe_volumes(struct describe *, const struct cJSON *volumes);
 char  *describe_qos(const struct cJSON *pod);
