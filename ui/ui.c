@@ -28,6 +28,7 @@ struct ui {
     ui_quit_cb              quit_cb;
     void                   *quit_data;
     int                     quitting;
+    int                     all_ns;
     uint64_t                change_ns;  /* first unshown store change */
     uint64_t                change_gen; /* store generation then */
     uint64_t                change_frames;
@@ -181,6 +182,7 @@ ui_create(uv_loop_t *loop, struct store *pods, const struct ui_opts *opts,
     ui->store = pods;
     ui->quit_cb = quit_cb;
     ui->quit_data = data;
+    ui->all_ns = opts->all_namespaces;
     ui->screen = screen_create(loop, &cbs, cause);
     if (ui->screen == NULL) {
         free(ui);
@@ -206,6 +208,20 @@ void
 ui_set_conn(struct ui *ui, const struct reflector_status *st)
 {
     widget_statusbar_set_conn(&ui->bar, st);
+    switch (st->state) {
+    case REFLECTOR_CONNECTING:
+        ui->pods.empty_text = "Connecting...";
+        break;
+    case REFLECTOR_LIVE:
+        ui->pods.empty_text =
+            ui->all_ns ? "No pods." : "No pods in this namespace.";
+        break;
+    case REFLECTOR_RETRYING:
+    case REFLECTOR_STOPPED:
+        ui->pods.empty_text = "No connection (see the status bar).";
+        break;
+    }
+    screen_dirty(ui->screen, &ui->pods.pane, SCREEN_PAINT, "connection");
     if (ui->screen != NULL)
         screen_dirty(ui->screen, &ui->bar_pane, SCREEN_PAINT, "connection");
 }

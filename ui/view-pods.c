@@ -67,6 +67,7 @@ view_pods_init(struct view_pods *v, struct screen *screen, struct store *st,
     for (i = 0; i < VIEW_PODS_NSTYLES; i++)
         v->attrs[i] = A_NORMAL;
     v->header_attr = A_BOLD;
+    v->empty_text = "No pods.";
     v->pane.ops = &view_pods_ops;
     v->pane.data = v;
 }
@@ -249,7 +250,7 @@ view_pods_paint(void *data, WINDOW *win, int focused)
         widget_table_draw(&v->table, win, v->attrs, VIEW_PODS_NSTYLES,
                           v->header_attr);
         wattrset(win, A_DIM);
-        mvwaddnstr(win, 1, 0, "No pods.", w);
+        mvwaddnstr(win, 1, 0, v->empty_text, w);
         wattrset(win, A_NORMAL);
         return;
     }

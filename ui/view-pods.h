@@ -37,8 +37,9 @@ struct view_pods {
     char               *sel_uid; /* owned, NULL = none yet */
     int                 body_height;
     int64_t (*now_ms)(void); /* the clock for AGE (tests replace it) */
-    int attrs[VIEW_PODS_NSTYLES];
-    int header_attr;
+    int         attrs[VIEW_PODS_NSTYLES];
+    int         header_attr;
+    const char *empty_text; /* shown when there are no rows */
 };
 
 /* The view over store; screen may be NULL in tests (then nothing is

@@ -32,27 +32,9 @@ pass "bad flags exit 1 with a message"
 
 # A server that refuses: port 1 on loopback is never listening here.
 cfg="$TEST_TMP/refused.kubeconfig"
-cat >"$cfg" <<CFG
-apiVersion: v1
-kind: Config
-clusters:
-- name: nowhere
-  cluster:
-    server: http://127.0.0.1:1
-contexts:
-- name: nowhere-ctx
-  context:
-    cluster: nowhere
-    user: nobody
-    namespace: team-a
-users:
-- name: nobody
-  user: {}
-current-context: nowhere-ctx
-CFG
+e2e_refused_kubeconfig "$cfg"
 e2e_start 120 20
-KPOD_LOG="$TEST_TMP/kpod.log"
-e2e_type "$KPOD --kubeconfig $cfg --log $KPOD_LOG; echo \$? > $TEST_TMP/kpod.exit"
+e2e_run --kubeconfig "$cfg"
 e2e_wait 20 '^NAME +READY +STATUS'
 e2e_wait 20 'nowhere-ctx \| team-a \| 0 pods \| retrying in [0-9]+s: .*127\.0\.0\.1:1'
 pass "unreachable server: $(e2e_capture | grep -Eo 'retrying in.*' | head -n1)"

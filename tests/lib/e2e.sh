@@ -93,18 +93,48 @@ e2e_wait_ms() {
 	done
 }
 
-# e2e_demo [kpod flags...]: start `kpod --demo` in the shell; sets
-# DEMO_URL (the simulator's URL) and KPOD_LOG; waits for the pod list.
+# e2e_run [kpod flags...]: start kpod in the shell with a debug log; sets
+# KPOD_LOG and KPOD_PID. The exit status lands in $TEST_TMP/kpod.exit.
+e2e_run() {
+	E2E_RUNS=$((${E2E_RUNS:-0} + 1))
+	KPOD_LOG="$TEST_TMP/kpod-$E2E_RUNS.log"
+	rm -f "$TEST_TMP/kpod.exit"
+	e2e_type "$KPOD --log $KPOD_LOG $*; echo \$? > $TEST_TMP/kpod.exit"
+	wait_for 30 test -s "$KPOD_LOG" || fail "kpod did not start (no log)"
+	KPOD_PID=$(pgrep -n -f -- "--log $KPOD_LOG") || fail "no kpod process"
+}
+
+# e2e_demo [kpod flags...]: `kpod --demo`; also sets DEMO_URL (the
+# simulator's URL, from --demo-url-file).
 e2e_demo() {
 	local urlfile="$TEST_TMP/demo-url"
-	KPOD_LOG="$TEST_TMP/kpod.log"
-	rm -f "$urlfile" "$TEST_TMP/kpod.exit"
-	e2e_type "$KPOD --demo --demo-url-file $urlfile --log $KPOD_LOG $*; \
-echo \$? > $TEST_TMP/kpod.exit"
+	rm -f "$urlfile"
+	e2e_run --demo --demo-url-file "$urlfile" "$@"
 	wait_for 30 test -s "$urlfile" || fail "kpod --demo wrote no URL"
 	DEMO_URL=$(cat "$urlfile")
-	KPOD_PID=$(pgrep -n -f -- "--demo-url-file $urlfile") ||
-		fail "no kpod process"
+}
+
+# e2e_refused_kubeconfig FILE: a kubeconfig whose server refuses
+# connections (port 1 on loopback), context "nowhere-ctx", namespace team-a.
+e2e_refused_kubeconfig() {
+	cat >"$1" <<CFG
+apiVersion: v1
+kind: Config
+clusters:
+- name: nowhere
+  cluster:
+    server: http://127.0.0.1:1
+contexts:
+- name: nowhere-ctx
+  context:
+    cluster: nowhere
+    user: nobody
+    namespace: team-a
+users:
+- name: nobody
+  user: {}
+current-context: nowhere-ctx
+CFG
 }
 
 # e2e_exit_status: wait for kpod to end; prints its exit status.
