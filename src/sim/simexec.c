@@ -27,8 +27,10 @@ struct simexec_file {
 };
 
 struct simexec_fs {
-    int                  refs;
-    struct simexec_file *files;
+    int                          refs;
+    struct simexec_file         *files;
+    const struct simexec_fs_ops *ops; /* NULL = the files above */
+    void                        *data;
 };
 
 struct simexec_fs *
@@ -54,6 +56,8 @@ simexec_fs_unref(struct simexec_fs *fs)
 
     if (fs == NULL || --fs->refs > 0)
         return;
+    if (fs->ops != NULL && fs->ops->free != NULL)
+        fs->ops->free(fs->data);
     for (f = fs->files; f != NULL; f = next) {
         next = f->next;
         free(f->path);
@@ -75,11 +79,45 @@ simexec_fs_find(struct simexec_fs *fs, const char *path)
     return fp;
 }
 
+struct simexec_fs *
+simexec_fs_create_ops(const struct simexec_fs_ops *ops, void *data)
+{
+    struct simexec_fs *fs = simexec_fs_create();
+
+    fs->ops = ops;
+    fs->data = data;
+    return fs;
+}
+
+/* The i-th path, or NULL past the end. */
+static const char *
+simexec_fs_path(struct simexec_fs *fs, size_t i)
+{
+    struct simexec_file *f;
+
+    if (fs->ops != NULL)
+        return fs->ops->path(fs->data, i);
+    for (f = fs->files; f != NULL && i > 0; f = f->next)
+        i--;
+    return f ? f->path : NULL;
+}
+
 void
 simexec_fs_write(struct simexec_fs *fs, const char *path, const char *data,
                  size_t len, int append)
 {
-    struct simexec_file **fp = simexec_fs_find(fs, path), *f = *fp;
+    struct simexec_file **fp, *f;
+
+    if (fs->ops != NULL) {
+        const char *old = append ? fs->ops->read(fs->data, path) : NULL;
+        char       *c = xasprintf("%s%.*s", old ? old : "", (int)len, data);
+
+        fs->ops->write(fs->data, path, c);
+        free(c);
+        return;
+    }
+    fp = simexec_fs_find(fs, path);
+    f = *fp;
 
     if (f == NULL) {
         f = xcalloc(1, sizeof *f);
@@ -98,8 +136,12 @@ simexec_fs_write(struct simexec_fs *fs, const char *path, const char *data,
 int
 simexec_fs_remove(struct simexec_fs *fs, const char *path)
 {
-    struct simexec_file **fp = simexec_fs_find(fs, path), *f = *fp;
+    struct simexec_file **fp, *f;
 
+    if (fs->ops != NULL)
+        return fs->ops->remove(fs->data, path);
+    fp = simexec_fs_find(fs, path);
+    f = *fp;
     if (f == NULL)
         return -1;
     *fp = f->next;
@@ -112,7 +154,16 @@ simexec_fs_remove(struct simexec_fs *fs, const char *path)
 const char *
 simexec_fs_read(struct simexec_fs *fs, const char *path, size_t *len)
 {
-    struct simexec_file *f = *simexec_fs_find(fs, path);
+    struct simexec_file *f;
+
+    if (fs->ops != NULL) {
+        const char *c = fs->ops->read(fs->data, path);
+
+        if (c != NULL && len != NULL)
+            *len = strlen(c);
+        return c;
+    }
+    f = *simexec_fs_find(fs, path);
 
     if (f == NULL)
         return NULL;
@@ -130,16 +181,16 @@ static const char *const simexec_dirs[] = {
 static int
 simexec_fs_isdir(struct simexec_fs *fs, const char *path)
 {
-    struct simexec_file *f;
-    size_t               n = strlen(path);
-    int                  i;
+    const char *fp;
+    size_t      n = strlen(path), k;
+    int         i;
 
     for (i = 0; simexec_dirs[i] != NULL; i++) {
         if (strcmp(simexec_dirs[i], path) == 0)
             return 1;
     }
-    for (f = fs->files; f != NULL; f = f->next) {
-        if (strncmp(f->path, path, n) == 0 && f->path[n] == '/')
+    for (k = 0; (fp = simexec_fs_path(fs, k)) != NULL; k++) {
+        if (strncmp(fp, path, n) == 0 && fp[n] == '/')
             return 1;
     }
     return 0;
@@ -650,11 +701,12 @@ simexec_env(struct simexec_proc *p, int argc, char **argv)
 static int
 simexec_ls(struct simexec_proc *p, int argc, char **argv)
 {
-    const char          *dir = "/";
-    char               **names = NULL;
-    size_t               n = 0, i, j, dl;
-    struct simexec_file *f;
-    int                  k, rc = 0;
+    const char *dir = "/";
+    char      **names = NULL;
+    size_t      n = 0, i, j, dl;
+    const char *fpath;
+    size_t      fi;
+    int         k, rc = 0;
 
     for (k = 1; k < argc; k++) {
         if (argv[k][0] != '-')
@@ -694,13 +746,13 @@ simexec_ls(struct simexec_proc *p, int argc, char **argv)
         names = xrealloc(names, (n + 1) * sizeof *names);
         names[n++] = xstrndup(rest, len);
     }
-    for (f = p->fs->files; f != NULL; f = f->next) {
+    for (fi = 0; (fpath = simexec_fs_path(p->fs, fi)) != NULL; fi++) {
         const char *rest;
         size_t      len;
 
-        if (strncmp(f->path, dir, dl) != 0)
+        if (strncmp(fpath, dir, dl) != 0)
             continue;
-        rest = f->path + dl;
+        rest = fpath + dl;
         if (dl > 1 && *rest != '/')
             continue;
         if (*rest == '/')
@@ -1847,28 +1899,23 @@ simexec_session_fail(struct simexec_session *ss, const char *msg)
     simws_close(ss->ws, 1000);
 }
 
-void
+struct simws *
 simexec_session_start(uv_loop_t *loop, struct simws_list *list,
-                      const struct simws_conn *conn, const char *ws_key,
-                      const char *protocol, const uint8_t *leftover,
-                      size_t nleftover, const struct simexec_container *ct,
+                      const struct simws_io *io, const char *ws_key,
+                      const char *protocol, const struct simexec_container *ct,
                       const char *const *argv, int want_stdin, int want_stdout,
                       int want_stderr, int tty)
 {
     struct simexec_session *ss = xcalloc(1, sizeof *ss);
+    struct simws           *ws;
 
     ss->v5 = strcmp(protocol, "v5.channel.k8s.io") == 0;
     ss->want_stdin = want_stdin;
     ss->want_stdout = want_stdout;
     ss->want_stderr = want_stderr && !tty;
     ss->tty = tty;
-    /* A client does not send frames before it has seen the 101, so
-     * leftover bytes (there should be none) are dropped. */
-    if (nleftover > 0)
-        klog("exec: %zu bytes before the upgrade dropped", nleftover);
-    (void)leftover;
-    ss->ws = simws_start(list, conn, ws_key, protocol, NULL, 0,
-                         &simexec_session_ws_ops, ss);
+    ws = ss->ws = simws_start(loop, list, io, ws_key, protocol,
+                              &simexec_session_ws_ops, ss);
     /* The stream is established: an empty message on the lowest
      * writable channel. */
     simws_send_channel(ss->ws,
@@ -1886,8 +1933,9 @@ simexec_session_start(uv_loop_t *loop, struct simws_list *list,
 
         simexec_session_fail(ss, msg);
         free(msg);
-        return;
+        return ws;
     }
     ss->proc =
         simexec_proc_start(loop, ct, argv, tty, &simexec_session_proc_ops, ss);
+    return ws;
 }

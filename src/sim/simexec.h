@@ -24,6 +24,17 @@ void               simexec_fs_unref(struct simexec_fs *);
 void simexec_fs_write(struct simexec_fs *, const char *path, const char *,
                       size_t, int                      append);
 int  simexec_fs_remove(struct simexec_fs *, const char *path); /* 0 / -1 */
+/* A file system kept by someone else (e.g. the simulator's container
+ * state, shared with exec probes). Contents are NUL-terminated text. */
+struct simexec_fs_ops {
+    const char *(*read)(void *data, const char *path); /* NULL = none */
+    void (*write)(void *data, const char *path, const char *content);
+    int (*remove)(void *data, const char *path); /* 0 / -1 */
+    const char *(*path)(void *data, size_t i);   /* NULL past the end */
+    void (*free)(void *data);                    /* last reference gone */
+};
+struct simexec_fs *simexec_fs_create_ops(const struct simexec_fs_ops *,
+                                         void *data);
 /* Borrowed contents, or NULL when path does not exist. */
 const char *simexec_fs_read(struct simexec_fs *, const char *path, size_t *len);
 
@@ -77,13 +88,14 @@ int simexec_run_sync(const struct simexec_container *, const char *const *argv,
                      struct kbuf *out, struct kbuf *err);
 
 /* Serve one exec WebSocket: channels 0 stdin, 1 stdout, 2 stderr, 3 status
- * (metav1.Status JSON), 4 resize, 255 close (v5). Takes the upgraded conn
- * (the 101 is written here with protocol, see simexec_protocols). */
+ * (metav1.Status JSON), 4 resize, 255 close (v5). Writes the 101 with
+ * protocol (one of simexec_protocols) through io; the caller feeds the
+ * returned session (simws_feed / simws_io_closed). */
 extern const char *const simexec_protocols[]; /* v5, v4 channel.k8s.io */
-void                     simexec_session_start(uv_loop_t *, struct simws_list *,
-                                               const struct simws_conn *, const char *ws_key,
-                                               const char *protocol, const uint8_t *leftover,
-                                               size_t nleftover, const struct simexec_container *,
+struct simws            *simexec_session_start(uv_loop_t *, struct simws_list *,
+                                               const struct simws_io *, const char *ws_key,
+                                               const char *protocol,
+                                               const struct simexec_container *,
                                                const char *const *argv, int want_stdin,
                                                int want_stdout, int want_stderr, int tty);
 

@@ -698,12 +698,13 @@ static const struct simws_ops simport_fwd_ops = {
     .closed = simport_fwd_closed,
 };
 
-void
-simport_forward_start(struct simport_set *set, const struct simws_conn *conn,
+struct simws *
+simport_forward_start(struct simport_set *set, const struct simws_io *io,
                       const char *ws_key, const char *protocol, const char *uid,
                       const char *pod, const int *ports, int nports)
 {
     struct simport_fwd *f = xcalloc(1, sizeof *f);
+    struct simws       *ws;
     struct sockaddr_in  sa;
     int                 i;
 
@@ -724,8 +725,10 @@ simport_forward_start(struct simport_set *set, const struct simws_conn *conn,
         st->tcp.data = st;
         st->connect.data = st;
     }
-    f->ws = simws_start(&set->sessions, conn, ws_key, protocol, NULL, 0,
-                        &simport_fwd_ops, f);
+    /* ws stays valid until the loop runs (simws frees from a close
+     * callback), even if closed() already cleared f->ws. */
+    ws = f->ws = simws_start(set->loop, &set->sessions, io, ws_key, protocol,
+                             &simport_fwd_ops, f);
     for (i = 0; i < nports; i++) {
         struct simport_stream *st = &f->streams[i];
         uint8_t le[2] = {(uint8_t)(st->port & 0xff), (uint8_t)(st->port >> 8)};
@@ -752,5 +755,6 @@ simport_forward_start(struct simport_set *set, const struct simws_conn *conn,
             simport_stream_end(st, "connect failed");
     }
     if (nports == 0)
-        simws_close(f->ws, 1000);
+        simws_close(ws, 1000);
+    return ws;
 }

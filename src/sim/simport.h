@@ -45,12 +45,14 @@ typedef void (*simport_access_cb)(void *data, const char *uid, const char *line,
                                   int status);
 void simport_set_access_cb(struct simport_set *, simport_access_cb, void *);
 
-/* Serve a port-forward WebSocket: ports[] in request order. */
+/* Serve a port-forward WebSocket: ports[] in request order. The 101 goes
+ * out through io; the caller feeds the returned session. */
 extern const char *const simport_protocols[]; /* v4.channel.k8s.io */
-void simport_forward_start(struct simport_set *, const struct simws_conn *,
-                           const char *ws_key, const char *protocol,
-                           const char *uid, const char *pod, const int *ports,
-                           int nports);
+struct simws            *simport_forward_start(struct simport_set *,
+                                               const struct simws_io *, const char *ws_key,
+                                               const char *protocol, const char *uid,
+                                               const char *pod, const int *ports,
+                                               int nports);
 /* simexec_port_cb for containers of this set (data = the set). */
 int simport_exec_port_cb(void *set, const char *uid, int port);
 

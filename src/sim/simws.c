@@ -12,34 +12,24 @@
 
 #include "util.h"
 
-/* A write in flight. ws is cleared when the session ends before the write
- * completes (shutdown), so the callback never touches freed memory. */
-struct simws_wreq {
-    uv_write_t         req;
-    struct simws      *ws;
-    struct simws_wreq *next, *prev;
-    size_t             len;
-    uint8_t            buf[];
-};
-
 struct simws {
     struct simws_list      *list;
     struct simws           *next, *prev;
-    struct simws_conn       conn;
-    void                   *saved_data; /* the owner's stream->data */
+    struct simws_io         io;
+    int                     io_open;
     const struct simws_ops *ops;
     void                   *data;
     wslay_event_context_ptr ctx;
     char                   *protocol;
     struct kbuf             in;
     size_t                  inoff;
-    struct simws_wreq      *writes;
     uv_timer_t              timer;
+    int64_t                 drain_deadline;
     int                     in_recv;    /* inside wslay_event_recv */
     int                     closing;    /* simws_close was called */
     int                     close_code; /* not queued yet: data first */
     int                     finished;   /* closed() has run */
-    int                     complete;   /* waiting for the timer to close */
+    int                     complete;   /* the timer is closing */
 };
 
 static void simws_flush(struct simws *);
@@ -197,60 +187,6 @@ simws_negotiate(const char *offer, const char *const *supported, int allow_none)
     return NULL;
 }
 
-/* --- writes --- */
-
-static void
-simws_write_cb(uv_write_t *req, int status)
-{
-    struct simws_wreq *w = (struct simws_wreq *)req;
-    struct simws      *ws = w->ws;
-
-    if (ws != NULL) {
-        if (w->prev != NULL)
-            w->prev->next = w->next;
-        else
-            ws->writes = w->next;
-        if (w->next != NULL)
-            w->next->prev = w->prev;
-    }
-    free(w);
-    if (ws == NULL)
-        return;
-    if (status < 0 && !ws->finished) {
-        klog("write failed: %s", uv_strerror(status));
-        simws_finish(ws, 0);
-        return;
-    }
-    if (ws->finished && ws->writes == NULL)
-        simws_finish(ws, 0); /* graceful finish was waiting for this */
-}
-
-static int
-simws_write(struct simws *ws, const void *p, size_t n)
-{
-    struct simws_wreq *w = xmalloc(sizeof *w + n);
-    uv_buf_t           buf;
-    int                rc;
-
-    memcpy(w->buf, p, n);
-    w->len = n;
-    w->ws = ws;
-    w->prev = NULL;
-    w->next = ws->writes;
-    if (ws->writes != NULL)
-        ws->writes->prev = w;
-    ws->writes = w;
-    buf = uv_buf_init((char *)w->buf, (unsigned)n);
-    rc = uv_write(&w->req, ws->conn.stream, &buf, 1, simws_write_cb);
-    if (rc < 0) {
-        ws->writes = w->next;
-        if (w->next != NULL)
-            w->next->prev = NULL;
-        free(w);
-    }
-    return rc;
-}
-
 /* --- wslay callbacks --- */
 
 static ssize_t
@@ -277,7 +213,7 @@ simws_send_cb(wslay_event_context_ptr ctx, const uint8_t *data, size_t len,
 {
     struct simws *ws = user;
 
-    if (simws_write(ws, data, len) < 0) {
+    if (!ws->io_open || ws->io.write(ws->io.io, data, len) < 0) {
         wslay_event_set_error(ctx, WSLAY_ERR_CALLBACK_FAILURE);
         return -1;
     }
@@ -298,25 +234,14 @@ simws_msg_cb(wslay_event_context_ptr                   ctx,
 
 /* --- session --- */
 
-static void
-simws_alloc_cb(uv_handle_t *h, size_t hint, uv_buf_t *buf)
-{
-    struct simws *ws = h->data;
-
-    if (ws->in.cap - ws->in.len < 65536 + 1) {
-        ws->in.cap = ws->in.len + 65536 + 1;
-        ws->in.data = xrealloc(ws->in.data, ws->in.cap);
-    }
-    *buf = uv_buf_init(ws->in.data + ws->in.len, 65536);
-}
-
-static void
-simws_process(struct simws *ws)
+void
+simws_feed(struct simws *ws, const void *p, size_t n)
 {
     int rc;
 
-    if (ws->finished)
+    if (ws->finished || n == 0)
         return;
+    kbuf_append(&ws->in, p, n);
     ws->in_recv = 1;
     rc = wslay_event_recv(ws->ctx);
     ws->in_recv = 0;
@@ -329,18 +254,13 @@ simws_process(struct simws *ws)
     simws_flush(ws);
 }
 
-static void
-simws_read_cb(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
+void
+simws_io_closed(struct simws *ws)
 {
-    struct simws *ws = s->data;
-
-    if (nread < 0) {
-        simws_finish(ws, 1);
+    if (!ws->io_open)
         return;
-    }
-    ws->in.len += (size_t)nread;
-    ws->in.data[ws->in.len] = '\0';
-    simws_process(ws);
+    ws->io_open = 0;
+    simws_finish(ws, 0);
 }
 
 /* Send what wslay queued, then end the session when both close frames
@@ -367,8 +287,7 @@ simws_flush(struct simws *ws)
     if (wslay_event_get_close_received(ws->ctx) &&
         wslay_event_get_close_sent(ws->ctx))
         simws_finish(ws, 1);
-    else if (wslay_event_get_close_received(ws->ctx) &&
-             !wslay_event_want_write(ws->ctx) && !ws->closing)
+    else if (wslay_event_get_close_received(ws->ctx) && !ws->closing)
         simws_close(ws, 1000);
 }
 
@@ -377,9 +296,6 @@ simws_timer_close_cb(uv_handle_t *h)
 {
     struct simws *ws = h->data;
 
-    ws->conn.stream->data = ws->saved_data;
-    if (ws->conn.release != NULL)
-        ws->conn.release(ws->conn.owner);
     wslay_event_context_free(ws->ctx);
     kbuf_done(&ws->in);
     free(ws->protocol);
@@ -400,34 +316,53 @@ simws_unlink(struct simws *ws)
     ws->list = NULL;
 }
 
-/* End the session: tell the user, then give the stream back once our
- * writes are out (graceful) or at once. */
+/* Hang up (the transport calls simws_io_closed back: ignored by then),
+ * and free the session once its timer closed. */
+static void
+simws_complete(struct simws *ws)
+{
+    if (ws->complete)
+        return;
+    ws->complete = 1;
+    if (ws->io_open) {
+        ws->io_open = 0;
+        ws->io.close(ws->io.io);
+    }
+    uv_timer_stop(&ws->timer);
+    uv_close((uv_handle_t *)&ws->timer, simws_timer_close_cb);
+}
+
+/* Polls until the transport has put every byte on the wire. */
+static void
+simws_drain_cb(uv_timer_t *t)
+{
+    struct simws *ws = t->data;
+
+    if (!ws->io_open || ws->io.queued == NULL ||
+        ws->io.queued(ws->io.io) == 0 || know_ms() >= ws->drain_deadline)
+        simws_complete(ws);
+}
+
+/* End the session: tell the user, then hang up once our bytes are out
+ * (graceful) or at once. */
 static void
 simws_finish(struct simws *ws, int graceful)
 {
-    struct simws_wreq *w;
-
     if (!ws->finished) {
         ws->finished = 1;
-        uv_read_stop(ws->conn.stream);
         simws_unlink(ws);
         if (ws->ops->closed != NULL)
             ws->ops->closed(ws, ws->data);
     }
     if (ws->complete)
         return;
-    if (graceful && ws->writes != NULL) {
-        /* simws_write_cb comes back here; a peer that stopped reading
-         * gets a few seconds. */
-        uv_timer_start(&ws->timer, simws_timeout_cb, 5000, 0);
+    if (graceful && ws->io_open && ws->io.queued != NULL &&
+        ws->io.queued(ws->io.io) > 0) {
+        ws->drain_deadline = know_ms() + 5000;
+        uv_timer_start(&ws->timer, simws_drain_cb, 10, 10);
         return;
     }
-    ws->complete = 1;
-    for (w = ws->writes; w != NULL; w = w->next)
-        w->ws = NULL;
-    ws->writes = NULL;
-    uv_timer_stop(&ws->timer);
-    uv_close((uv_handle_t *)&ws->timer, simws_timer_close_cb);
+    simws_complete(ws);
 }
 
 static void
@@ -437,9 +372,9 @@ simws_timeout_cb(uv_timer_t *t)
 }
 
 struct simws *
-simws_start(struct simws_list *list, const struct simws_conn *conn,
-            const char *key, const char *protocol, const uint8_t *leftover,
-            size_t nleftover, const struct simws_ops *ops, void *data)
+simws_start(uv_loop_t *loop, struct simws_list *list, const struct simws_io *io,
+            const char *key, const char *protocol, const struct simws_ops *ops,
+            void *data)
 {
     static const struct wslay_event_callbacks cbs = {
         .recv_callback = simws_recv_cb,
@@ -449,25 +384,25 @@ simws_start(struct simws_list *list, const struct simws_conn *conn,
     struct simws *ws = xcalloc(1, sizeof *ws);
     char          accept[29];
     struct kbuf   head;
-    int           rc;
 
-    ws->conn = *conn;
+    ws->io = *io;
+    ws->io_open = 1;
     ws->ops = ops;
     ws->data = data;
     ws->protocol = xstrdup(protocol != NULL ? protocol : "");
     kbuf_init(&ws->in);
-    uv_timer_init(conn->stream->loop, &ws->timer);
+    kbuf_puts(&ws->in, "");
+    uv_timer_init(loop, &ws->timer);
     ws->timer.data = ws;
-    ws->saved_data = conn->stream->data;
-    conn->stream->data = ws;
     if (wslay_event_context_server_init(&ws->ctx, &cbs, ws) != 0)
         abort();
-    ws->list = list;
-    ws->next = list->head;
-    if (list->head != NULL)
-        list->head->prev = ws;
-    list->head = ws;
-
+    if (list != NULL) {
+        ws->list = list;
+        ws->next = list->head;
+        if (list->head != NULL)
+            list->head->prev = ws;
+        list->head = ws;
+    }
     simws_accept_key(key, accept);
     kbuf_init(&head);
     kbuf_printf(&head,
@@ -478,19 +413,12 @@ simws_start(struct simws_list *list, const struct simws_conn *conn,
     if (ws->protocol[0] != '\0')
         kbuf_printf(&head, "Sec-WebSocket-Protocol: %s\r\n", ws->protocol);
     kbuf_puts(&head, "\r\n");
-    rc = simws_write(ws, head.data, head.len);
-    kbuf_done(&head);
-    if (rc < 0 ||
-        uv_read_start(conn->stream, simws_alloc_cb, simws_read_cb) < 0) {
+    if (ws->io.write(ws->io.io, head.data, head.len) < 0) {
         /* The user learns of it through closed(), once start returned. */
         ws->closing = 1;
         uv_timer_start(&ws->timer, simws_timeout_cb, 0, 0);
-        return ws;
     }
-    if (nleftover > 0) {
-        kbuf_append(&ws->in, leftover, nleftover);
-        simws_process(ws);
-    }
+    kbuf_done(&head);
     return ws;
 }
 
@@ -516,6 +444,14 @@ simws_send_channel(struct simws *ws, int channel, const void *p, size_t n)
         memcpy(buf + 1, p, n);
     simws_send(ws, buf, n + 1);
     free(buf);
+}
+
+size_t
+simws_queued(struct simws *ws)
+{
+    if (!ws->io_open || ws->io.queued == NULL)
+        return 0;
+    return ws->io.queued(ws->io.io);
 }
 
 void

@@ -21,13 +21,14 @@ struct simws_ops {
     void (*closed)(struct simws *, void *data);
 };
 
-/* The stream a session borrows. release(owner) runs once after closed():
- * from then on the owner must close the stream (no reads or writes of the
- * session are outstanding that touch freed memory). */
-struct simws_conn {
-    uv_stream_t *stream;
-    void (*release)(void *owner);
-    void *owner;
+/* The upgraded connection a session writes to. The owner feeds what it
+ * reads to simws_feed() and reports a lost connection with
+ * simws_io_closed(). close() may call simws_io_closed() back. */
+struct simws_io {
+    int (*write)(void *io, const void *, size_t); /* queue; 0 or -1 */
+    size_t (*queued)(void *io); /* bytes not yet written; NULL = 0 */
+    void (*close)(void *io);    /* hang up now */
+    void *io;
 };
 
 /* Live sessions of one simulator, so that shutdown can end them. */
@@ -46,13 +47,19 @@ const char *simws_negotiate(const char *offer, const char *const *supported,
 /* Base64 of n bytes (caller frees). */
 char *simws_base64(const uint8_t *, size_t);
 
-/* Write the 101 answer for key/protocol on conn->stream and run a session
- * there; leftover bytes already read after the request head are fed to it.
- * The session is linked into list. Never fails (errors end the session). */
-struct simws *simws_start(struct simws_list *, const struct simws_conn *,
-                          const char *key, const char *protocol,
-                          const uint8_t *leftover, size_t nleftover,
-                          const struct simws_ops *, void *data);
+/* Write the 101 answer for key/protocol through io and run a session
+ * there, linked into list (may be NULL). Never fails (errors end the
+ * session, reported through closed() from the loop). */
+struct simws *simws_start(uv_loop_t *, struct simws_list *,
+                          const struct simws_io *, const char *key,
+                          const char *protocol, const struct simws_ops *,
+                          void       *data);
+/* Bytes read from the connection. */
+void simws_feed(struct simws *, const void *, size_t);
+/* The connection is gone (the owner closed it or the peer hung up). */
+void simws_io_closed(struct simws *);
+/* Bytes the transport still holds (for flow control). */
+size_t simws_queued(struct simws *);
 /* Queue one binary message. Ignored once closing. */
 void simws_send(struct simws *, const uint8_t *, size_t);
 /* Queue one binary message: a channel byte followed by payload. */

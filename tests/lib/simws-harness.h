@@ -29,9 +29,10 @@ struct harness {
     int                tty, want_stdin;
     const char *const *protocols; /* NULL = simexec_protocols */
     /* What to run on the upgraded connection (NULL = an exec of argv). */
-    void (*start)(struct harness *, const struct simws_conn *, const char *key,
-                  const char *proto);
-    void *user;
+    struct simws *(*start)(struct harness *, const struct simws_io *,
+                           const char *key, const char *proto);
+    struct simws *ws;
+    void         *user;
     void (*after_run)(struct harness *);  /* close what start opened */
     void (*on_release)(struct harness *); /* the session gave back */
 
@@ -199,33 +200,63 @@ sconn_close_cb(uv_handle_t *hd)
     h->sconn_closed = 1;
 }
 
-static void
-release_cb(void *owner)
+/* The server side plays the HTTP server's part: it owns the connection,
+ * feeds the session and tells it when the connection is gone. */
+static int
+io_write(void *io, const void *p, size_t n)
 {
-    struct harness *h = owner;
+    struct harness *h = io;
 
-    h->released++;
+    if (h->released)
+        return -1;
+    raw_write((uv_stream_t *)&h->sconn, p, n);
+    return 0;
+}
+
+static size_t
+io_queued(void *io)
+{
+    struct harness *h = io;
+
+    return uv_stream_get_write_queue_size((uv_stream_t *)&h->sconn);
+}
+
+static void
+io_close(void *io)
+{
+    struct harness *h = io;
+
+    if (h->released++)
+        return;
     uv_close((uv_handle_t *)&h->sconn, sconn_close_cb);
+    simws_io_closed(h->ws); /* like simhttp_conn_close's closed_cb */
     if (h->on_release != NULL)
         h->on_release(h);
 }
 
-static void server_read_cb(uv_stream_t *, ssize_t, const uv_buf_t *);
+static const struct simws_io harness_io_ops = {io_write, io_queued, io_close,
+                                               NULL};
 
 static void
 server_read_cb(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 {
     struct harness          *h = s->data;
-    struct simws_conn        conn = {s, release_cb, h};
     struct simexec_container ct = {.pod = "p"};
+    struct simws_io          io = harness_io_ops;
     const char              *proto, *key;
-    char                     keybuf[64] = "", offer[128] = "";
+    char                     keybuf[64] = "", offer[128] = "", *end;
 
-    assert_true(n > 0);
-    kbuf_append(&h->shead, buf->base, (size_t)n);
-    if (strstr(h->shead.data, "\r\n\r\n") == NULL)
+    if (n < 0) {
+        io_close(h);
         return;
-    uv_read_stop(s);
+    }
+    if (h->ws != NULL) {
+        simws_feed(h->ws, buf->base, (size_t)n);
+        return;
+    }
+    kbuf_append(&h->shead, buf->base, (size_t)n);
+    if ((end = strstr(h->shead.data, "\r\n\r\n")) == NULL)
+        return;
     key = strstr(h->shead.data, "Sec-WebSocket-Key: ");
     sscanf(key + 19, "%63[^\r]", keybuf);
     proto = strstr(h->shead.data, "Sec-WebSocket-Protocol: ");
@@ -233,11 +264,17 @@ server_read_cb(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
     proto = simws_negotiate(offer,
                             h->protocols ? h->protocols : simexec_protocols, 0);
     assert_non_null(proto);
+    io.io = h;
     if (h->start != NULL)
-        h->start(h, &conn, keybuf, proto);
+        h->ws = h->start(h, &io, keybuf, proto);
     else
-        simexec_session_start(&h->loop, &h->list, &conn, keybuf, proto, NULL, 0,
-                              &ct, h->argv, h->want_stdin, 1, 1, h->tty);
+        h->ws =
+            simexec_session_start(&h->loop, &h->list, &io, keybuf, proto, &ct,
+                                  h->argv, h->want_stdin, 1, 1, h->tty);
+    /* bytes behind the request head belong to the session */
+    end += 4;
+    if ((size_t)(end - h->shead.data) < h->shead.len)
+        simws_feed(h->ws, end, h->shead.len - (size_t)(end - h->shead.data));
 }
 
 static void

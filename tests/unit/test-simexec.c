@@ -138,6 +138,109 @@ test_env_hostname(void **state)
     kbuf_done(&err);
 }
 
+/* A file system kept outside simexec: two slots. */
+struct ext_fs {
+    char *path[2], *content[2];
+    int   freed;
+};
+
+static const char *
+ext_read(void *d, const char *path)
+{
+    struct ext_fs *e = d;
+    int            i;
+
+    for (i = 0; i < 2; i++) {
+        if (e->path[i] != NULL && strcmp(e->path[i], path) == 0)
+            return e->content[i];
+    }
+    return NULL;
+}
+
+static void
+ext_write(void *d, const char *path, const char *content)
+{
+    struct ext_fs *e = d;
+    int            i, slot = -1;
+
+    for (i = 0; i < 2; i++) {
+        if (e->path[i] != NULL && strcmp(e->path[i], path) == 0)
+            slot = i;
+        else if (e->path[i] == NULL && slot < 0)
+            slot = i;
+    }
+    assert_true(slot >= 0);
+    free(e->path[slot]);
+    free(e->content[slot]);
+    e->path[slot] = xstrdup(path);
+    e->content[slot] = xstrdup(content);
+}
+
+static int
+ext_remove(void *d, const char *path)
+{
+    struct ext_fs *e = d;
+    int            i;
+
+    for (i = 0; i < 2; i++) {
+        if (e->path[i] != NULL && strcmp(e->path[i], path) == 0) {
+            free(e->path[i]);
+            free(e->content[i]);
+            e->path[i] = e->content[i] = NULL;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+static const char *
+ext_path(void *d, size_t i)
+{
+    struct ext_fs *e = d;
+    size_t         k, seen = 0;
+
+    for (k = 0; k < 2; k++) {
+        if (e->path[k] != NULL && seen++ == i)
+            return e->path[k];
+    }
+    return NULL;
+}
+
+static void
+ext_free(void *d)
+{
+    ((struct ext_fs *)d)->freed++;
+}
+
+static const struct simexec_fs_ops ext_ops = {ext_read, ext_write, ext_remove,
+                                              ext_path, ext_free};
+
+static void
+test_external_fs(void **state)
+{
+    struct ext_fs      e = {0};
+    struct simexec_fs *fs = simexec_fs_create_ops(&ext_ops, &e);
+    struct kbuf        out, err;
+    const char        *a1[] = {"sh", "-c",
+                               "echo a > /tmp/x; echo b >> /tmp/x; ls /tmp", NULL};
+    const char *a2[] = {"sh", "-c", "cat /tmp/x && rm /tmp/x && cat /tmp/x",
+                        NULL};
+
+    kbuf_init(&out);
+    kbuf_init(&err);
+    assert_int_equal(run(a1, fs, NULL, &out, &err), 0);
+    assert_string_equal(str(&out), "x\n");
+    assert_string_equal(ext_read(&e, "/tmp/x"), "a\nb\n");
+    assert_int_equal(run(a2, fs, NULL, &out, &err), 1);
+    assert_string_equal(str(&out), "a\nb\n");
+    assert_null(ext_read(&e, "/tmp/x"));
+    assert_int_equal(e.freed, 0);
+    simexec_fs_unref(fs);
+    assert_int_equal(e.freed, 1);
+    kbuf_done(&out);
+    kbuf_done(&err);
+}
+
 /* --- asynchronous processes on a loop --- */
 
 struct capture {
@@ -309,6 +412,7 @@ main(void)
         cmocka_unit_test(test_exit_codes_and_connectors),
         cmocka_unit_test(test_files),
         cmocka_unit_test(test_env_hostname),
+        cmocka_unit_test(test_external_fs),
         cmocka_unit_test(test_sleep_async),
         cmocka_unit_test(test_interactive_tty),
         cmocka_unit_test(test_cat_stdin_eof),

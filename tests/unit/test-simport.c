@@ -114,8 +114,8 @@ test_backends_via_exec_curl(void **state)
 
 /* --- port-forward --- */
 
-static void
-fwd_start(struct harness *h, const struct simws_conn *conn, const char *key,
+static struct simws *
+fwd_start(struct harness *h, const struct simws_io *io, const char *key,
           const char *proto)
 {
     struct simport_set *set = simport_set_create(&h->loop);
@@ -124,7 +124,8 @@ fwd_start(struct harness *h, const struct simws_conn *conn, const char *key,
     h->user = set;
     assert_true(
         simport_backend(set, "uid-1", "http-go", "gasbugs/http-go", 8080) > 0);
-    simport_forward_start(set, conn, key, proto, "uid-1", "http-go", ports, 2);
+    return simport_forward_start(set, io, key, proto, "uid-1", "http-go", ports,
+                                 2);
 }
 
 static int fwd_done;
