@@ -12,18 +12,22 @@
 struct sim;
 
 struct sim_opts {
-    const char  *host;             /* "127.0.0.1" */
-    int          port;             /* 0 = pick a free one */
-    const char  *scenario;         /* "demo", "empty" (NULL = empty) */
-    const char **load_files;       /* NULL-terminated, or NULL */
-    int          pods, namespaces; /* --pods N --namespaces M */
-    double       churn, event_rate, log_rate;
-    double       drop_watch_every, expire_every, restart_every;
-    double       error_rate, garbage_rate;
-    int          latency_ms, chunk_bytes;
-    const char  *token;        /* require this bearer token */
-    const char  *openapi_file; /* serve this /openapi/v3/api/v1 */
-    int          history;      /* watch history window (events), 0 = default */
+    const char   *host;             /* "127.0.0.1" */
+    int           port;             /* 0 = pick a free one */
+    const char   *scenario;         /* "demo", "empty" (NULL = empty) */
+    const char  **load_files;       /* NULL-terminated, or NULL */
+    int           pods, namespaces; /* --pods N --namespaces M */
+    double        churn, event_rate, log_rate;
+    double        drop_watch_every, expire_every, restart_every;
+    double        error_rate, garbage_rate;
+    int           latency_ms, chunk_bytes;
+    const char   *token;        /* require this bearer token */
+    const char   *openapi_file; /* serve this /openapi/v3/api/v1 */
+    int           history;      /* watch history window (events), 0 = default */
+    double        bookmark_every;    /* seconds between BOOKMARKs, 0 = 60 */
+    double        error_retry_after; /* Retry-After of --error-rate, 0 = 1 */
+    const char   *log_file;          /* request log (kpod-sim --log), or NULL */
+    unsigned long seed;              /* random seed, 0 = from the clock */
 };
 
 /* Start listening on loop; returns NULL and fills *cause on failure. */

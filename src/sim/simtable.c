@@ -1,0 +1,331 @@
+/*
+ * Server-side Tables: the column definitions and rows the apiserver's
+ * printers produce for pods (printPod, via src/pod.c, the same formatter
+ * kpod uses) and core/v1 events (printEvent), always in the wide form with
+ * priority-1 columns, plus a PartialObjectMetadata per row so that -A and
+ * --show-labels work. Only JSON text is produced here.
+ */
+#define _GNU_SOURCE
+#include <stdlib.h>
+#include <string.h>
+
+#include "pod.h"
+#include "simtable.h"
+
+struct simtable_col {
+    const char *name, *format, *desc;
+    int         priority;
+};
+
+static const struct simtable_col pod_cols[] = {
+    {"Name", "name",
+     "Name must be unique within a namespace. Is required when creating "
+     "resources, although some resources may allow a client to request the "
+     "generation of an appropriate name automatically. Name is primarily "
+     "intended for creation idempotence and configuration definition. Cannot "
+     "be updated. More info: "
+     "https://kubernetes.io/docs/concepts/overview/working-with-objects/"
+     "names#names",
+     0},
+    {"Ready", "",
+     "The aggregate readiness state of this pod for accepting "
+     "traffic.",
+     0},
+    {"Status", "", "The aggregate status of the containers in this pod.", 0},
+    {"Restarts", "",
+     "The number of times the containers in this pod have been restarted and "
+     "when the last container in this pod has restarted.",
+     0},
+    {"Age", "",
+     "CreationTimestamp is a timestamp representing the server time when "
+     "this object was created. It is not guaranteed to be set in "
+     "happens-before order across separate operations. Clients may not set "
+     "this value. It is represented in RFC3339 form and is in UTC.\n\n"
+     "Populated by the system. Read-only. Null for lists. More info: "
+     "https://git.k8s.io/community/contributors/devel/sig-architecture/"
+     "api-conventions.md#metadata",
+     0},
+    {"IP", "",
+     "podIP address allocated to the pod. Routable at least within the "
+     "cluster. Empty if not yet allocated.",
+     1},
+    {"Node", "",
+     "NodeName indicates in which node this pod is scheduled. If empty, this "
+     "pod is a candidate for scheduling by the scheduler defined in "
+     "schedulerName. Once this field is set, the kubelet for this node "
+     "becomes responsible for the lifecycle of this pod. This field should "
+     "not be used to express a desire for the pod to be scheduled on a "
+     "specific node.",
+     1},
+    {"Nominated Node", "",
+     "nominatedNodeName is set only when this pod preempts other pods on the "
+     "node, but it cannot be scheduled right away as preemption victims "
+     "receive their graceful termination periods. This field does not "
+     "guarantee that the pod will be scheduled on this node.",
+     1},
+    {"Readiness Gates", "",
+     "If specified, all readiness gates will be evaluated for pod readiness. "
+     "A pod is ready when all its containers are ready AND all conditions "
+     "specified in the readiness gates have status equal to \"True\" More "
+     "info: "
+     "https://git.k8s.io/enhancements/keps/sig-network/"
+     "580-pod-readiness-gates",
+     1},
+};
+
+static const struct simtable_col event_cols[] = {
+    {"Last Seen", "",
+     "The time at which the most recent occurrence of this "
+     "event was recorded.",
+     0},
+    {"Type", "",
+     "Type of this event (Normal, Warning), new types could be "
+     "added in the future",
+     0},
+    {"Reason", "",
+     "This should be a short, machine understandable string "
+     "that gives the reason for the transition into the "
+     "object's current status.",
+     0},
+    {"Object", "", "The object that this event is about.", 0},
+    {"Subobject", "",
+     "If referring to a piece of an object instead of an "
+     "entire object, this string should contain a valid "
+     "JSON/Go field access statement, such as "
+     "desiredState.manifest.containers[2].",
+     1},
+    {"Source", "",
+     "The component reporting this event. Should be a short "
+     "machine understandable string.",
+     1},
+    {"Message", "",
+     "A human-readable description of the status of this "
+     "operation.",
+     0},
+    {"First Seen", "",
+     "The time at which the event was first recorded. "
+     "(Time of server receipt is in TypeMeta.)",
+     1},
+    {"Count", "", "The number of times this event has occurred.", 1},
+    {"Name", "name", "Name must be unique within a namespace.", 1},
+};
+
+static const struct simtable_col ns_cols[] = {
+    {"Name", "name", "Name must be unique within a namespace.", 0},
+    {"Status", "", "The status of the namespace", 0},
+    {"Age", "",
+     "CreationTimestamp is a timestamp representing the server "
+     "time when this object was created.",
+     0},
+};
+
+int
+simtable_wanted(struct simreq *r)
+{
+    const char *accept = simhttp_header(r, "accept");
+
+    return accept != NULL && strstr(accept, "as=Table") != NULL;
+}
+
+static void
+simtable_str(struct kbuf *b, const char *s)
+{
+    cJSON *j = cJSON_CreateString(s != NULL ? s : "");
+    char  *t = cJSON_PrintUnformatted(j);
+
+    kbuf_puts(b, t);
+    free(t);
+    cJSON_Delete(j);
+}
+
+void
+simtable_columns(struct kbuf *b, const struct simres *res)
+{
+    const struct simtable_col *cols = pod_cols;
+    size_t                     n = nitems(pod_cols), i;
+
+    if (res == &simres_events) {
+        cols = event_cols;
+        n = nitems(event_cols);
+    } else if (res == &simres_namespaces) {
+        cols = ns_cols;
+        n = nitems(ns_cols);
+    }
+    kbuf_puts(b, "[");
+    for (i = 0; i < n; i++) {
+        kbuf_puts(b, i ? ",{\"name\":" : "{\"name\":");
+        simtable_str(b, cols[i].name);
+        kbuf_printf(b, ",\"type\":\"%s\",\"format\":\"%s\",\"description\":",
+                    strcmp(cols[i].name, "Count") == 0 ? "integer" : "string",
+                    cols[i].format);
+        simtable_str(b, cols[i].desc);
+        kbuf_printf(b, ",\"priority\":%d}", cols[i].priority);
+    }
+    kbuf_puts(b, "]");
+}
+
+static void
+simtable_object(struct kbuf *b, struct simsnap *snap)
+{
+    cJSON *meta = cJSON_Duplicate(
+        cJSON_GetObjectItemCaseSensitive(snap->obj, "metadata"), 1);
+    char *t;
+
+    cJSON_DeleteItemFromObjectCaseSensitive(meta, "managedFields");
+    t = cJSON_PrintUnformatted(meta);
+    kbuf_puts(b, ",\"object\":{\"kind\":\"PartialObjectMetadata\","
+                 "\"apiVersion\":\"meta.k8s.io/v1\",\"metadata\":");
+    kbuf_puts(b, t);
+    kbuf_puts(b, "}");
+    free(t);
+    cJSON_Delete(meta);
+}
+
+static void
+simtable_pod_row(struct kbuf *b, struct simsnap *snap, int64_t now)
+{
+    static const enum pod_col cols[] = {
+        POD_COL_NAME,     POD_COL_READY,     POD_COL_STATUS,
+        POD_COL_RESTARTS, POD_COL_AGE,       POD_COL_IP,
+        POD_COL_NODE,     POD_COL_NOMINATED, POD_COL_GATES,
+    };
+    struct pod_summary s;
+    char               cell[512];
+    size_t             i;
+
+    memset(&s, 0, sizeof s);
+    pod_summary_init(&s, snap->obj);
+    kbuf_puts(b, "{\"cells\":[");
+    for (i = 0; i < nitems(cols); i++) {
+        if (i > 0)
+            kbuf_puts(b, ",");
+        simtable_str(b, pod_summary_cell(&s, cols[i], now, cell, sizeof cell));
+    }
+    kbuf_puts(b, "]");
+    pod_summary_done(&s);
+}
+
+static const char *
+simtable_gets(const cJSON *o, const char *a, const char *b)
+{
+    const cJSON *x = cJSON_GetObjectItemCaseSensitive(o, a);
+
+    if (b != NULL)
+        x = cJSON_GetObjectItemCaseSensitive(x, b);
+    return cJSON_IsString(x) ? x->valuestring : "";
+}
+
+static void
+simtable_since(const char *ts, int64_t now, char *buf, size_t len)
+{
+    int64_t t = ts != NULL && *ts != '\0' ? ktime_parse(ts) : -1;
+
+    duration_since(t > 0 ? t * 1000 : 0, now, buf, len);
+}
+
+static void
+simtable_event_row(struct kbuf *b, struct simsnap *snap, int64_t now)
+{
+    const cJSON *e = snap->obj;
+    char         first[64], last[64], target[512], source[512], *msg;
+    const char  *comp, *host, *kind, *name;
+    const cJSON *series = cJSON_GetObjectItemCaseSensitive(e, "series");
+    double       count =
+        cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(e, "count"));
+    size_t i;
+
+    if (*simtable_gets(e, "firstTimestamp", NULL) != '\0')
+        simtable_since(simtable_gets(e, "firstTimestamp", NULL), now, first,
+                       sizeof first);
+    else
+        simtable_since(simtable_gets(e, "eventTime", NULL), now, first,
+                       sizeof first);
+    if (*simtable_gets(e, "lastTimestamp", NULL) != '\0')
+        simtable_since(simtable_gets(e, "lastTimestamp", NULL), now, last,
+                       sizeof last);
+    else
+        snprintf(last, sizeof last, "%s", first);
+    if (cJSON_IsObject(series)) {
+        simtable_since(simtable_gets(series, "lastObservedTime", NULL), now,
+                       last, sizeof last);
+        count = cJSON_GetNumberValue(
+            cJSON_GetObjectItemCaseSensitive(series, "count"));
+    }
+    if (!(count > 0))
+        count = 1;
+    kind = simtable_gets(e, "involvedObject", "kind");
+    name = simtable_gets(e, "involvedObject", "name");
+    snprintf(target, sizeof target, "%s%s%s", kind, *name ? "/" : "", name);
+    for (i = 0; target[i] != '\0' && target[i] != '/'; i++)
+        if (target[i] >= 'A' && target[i] <= 'Z')
+            target[i] = (char)(target[i] - 'A' + 'a');
+    comp = simtable_gets(e, "source", "component");
+    if (*comp == '\0')
+        comp = simtable_gets(e, "reportingComponent", NULL);
+    host = simtable_gets(e, "source", "host");
+    if (*host == '\0')
+        host = simtable_gets(e, "reportingInstance", NULL);
+    if (*comp == '\0')
+        snprintf(source, sizeof source, "<unknown>");
+    else if (*host == '\0')
+        snprintf(source, sizeof source, "%s", comp);
+    else
+        snprintf(source, sizeof source, "%s, %s", comp, host);
+    msg = xstrdup(simtable_gets(e, "message", NULL));
+    {
+        char *s = msg, *end;
+
+        while (*s == ' ' || *s == '\n' || *s == '\t')
+            s++;
+        memmove(msg, s, strlen(s) + 1);
+        end = msg + strlen(msg);
+        while (end > msg &&
+               (end[-1] == ' ' || end[-1] == '\n' || end[-1] == '\t'))
+            *--end = '\0';
+    }
+    kbuf_puts(b, "{\"cells\":[");
+    simtable_str(b, last);
+    kbuf_puts(b, ",");
+    simtable_str(b, simtable_gets(e, "type", NULL));
+    kbuf_puts(b, ",");
+    simtable_str(b, simtable_gets(e, "reason", NULL));
+    kbuf_puts(b, ",");
+    simtable_str(b, target);
+    kbuf_puts(b, ",");
+    simtable_str(b, simtable_gets(e, "involvedObject", "fieldPath"));
+    kbuf_puts(b, ",");
+    simtable_str(b, source);
+    kbuf_puts(b, ",");
+    simtable_str(b, msg);
+    kbuf_puts(b, ",");
+    simtable_str(b, first);
+    kbuf_printf(b, ",%lld,", (long long)count);
+    simtable_str(b, simtable_gets(e, "metadata", "name"));
+    kbuf_puts(b, "]");
+    free(msg);
+}
+
+void
+simtable_row(struct kbuf *b, const struct simres *res, struct simsnap *snap,
+             int64_t now)
+{
+    if (res == &simres_events)
+        simtable_event_row(b, snap, now);
+    else if (res == &simres_namespaces) {
+        char age[64];
+
+        simtable_since(
+            simtable_gets(snap->obj, "metadata", "creationTimestamp"), now, age,
+            sizeof age);
+        kbuf_puts(b, "{\"cells\":[");
+        simtable_str(b, simtable_gets(snap->obj, "metadata", "name"));
+        kbuf_puts(b, ",");
+        simtable_str(b, simtable_gets(snap->obj, "status", "phase"));
+        kbuf_puts(b, ",");
+        simtable_str(b, age);
+        kbuf_puts(b, "]");
+    } else
+        simtable_pod_row(b, snap, now);
+    simtable_object(b, snap);
+    kbuf_puts(b, "}");
+}

@@ -1,0 +1,20 @@
+/*
+ * Server-side Tables (meta.k8s.io/v1) for pods and events, the way the
+ * apiserver answers `Accept: application/json;as=Table;v=v1;g=meta.k8s.io`
+ * (simtable.c).
+ */
+#ifndef KPOD_SIMTABLE_H
+#define KPOD_SIMTABLE_H
+
+#include "sim-int.h"
+
+#define SIMTABLE_CONTENT_TYPE "application/json;as=Table;v=v1;g=meta.k8s.io"
+
+/* Does the request's Accept header ask for a Table? */
+int  simtable_wanted(struct simreq *);
+void simtable_columns(struct kbuf *, const struct simres *);
+/* One row: {"cells":[...],"object":{PartialObjectMetadata}}. */
+void simtable_row(struct kbuf *, const struct simres *, struct simsnap *,
+                  int64_t now_ms);
+
+#endif
