@@ -42,6 +42,11 @@ void describe_seccomp(struct describe *, const struct cJSON *sc, int level);
 const struct cJSON **describe_array(const struct cJSON *arr, size_t *n,
                                     int (*cmp)(const void *, const void *));
 
+/* printLabelsMultiline / printAnnotationsMultiline at nest levels. */
+void describe_labels(struct describe *, int nest, const char *title,
+                     const struct cJSON *labels);
+void describe_annotations(struct describe *, int nest, const struct cJSON *ann);
+
 /* describe-containers.c */
 void describe_containers(struct describe *, const char *label,
                          const struct cJSON *containers,
@@ -50,6 +55,7 @@ void describe_containers(struct describe *, const char *label,
 /* describe-volumes.c */
 void   describe_volumes(struct describe *, const struct cJSON *volumes);
 char  *describe_qos(const struct cJSON *pod);
-double describe_quantity(const char *); /* "100m" -> 0.1, "1Gi" -> 2^30 */
+double describe_quantity(const char *);      /* "100m" -> 0.1, "1Gi" -> 2^30 */
+char  *describe_quantity_text(const char *); /* canonical: "1000m" -> "1" */
 
 #endif

@@ -147,22 +147,27 @@ describe_sorted(const cJSON *obj, size_t *n)
     return v;
 }
 
-/* printLabelsMultiline, also used for Node-Selectors. */
-static void
-describe_labels(struct describe *d, const char *title, const cJSON *labels)
+/* printLabelsMultiline, also used for Node-Selectors. nest > 0 is
+ * kubectl's nested prefix writer, which indents every write call (not
+ * every line), hence the odd spacing of nested continuation lines. */
+void
+describe_labels(struct describe *d, int nest, const char *title,
+                const cJSON *labels)
 {
     size_t        n;
     const cJSON **v = describe_sorted(labels, &n);
 
-    describe_w(d, 0, "%s:\t", title);
+    describe_w(d, nest, "%s:\t", title);
     if (n == 0)
-        describe_w(d, 0, "<none>\n");
+        describe_w(d, nest, "<none>\n");
     for (size_t i = 0; i < n; i++) {
         char *val = describe_value(v[i]);
 
-        if (i != 0)
-            describe_w(d, 0, "\t");
-        describe_w(d, 0, "%s=%s\n", v[i]->string, val);
+        if (i != 0) {
+            describe_w(d, nest, "%s", "");
+            describe_w(d, nest, "\t");
+        }
+        describe_w(d, nest, "%s=%s\n", v[i]->string, val);
         free(val);
     }
     free(v);
@@ -170,13 +175,13 @@ describe_labels(struct describe *d, const char *title, const cJSON *labels)
 
 /* printAnnotationsMultiline: last-applied-configuration is hidden; long or
  * multi-line values go below their key, cut at 138 bytes. */
-static void
-describe_annotations(struct describe *d, const cJSON *ann)
+void
+describe_annotations(struct describe *d, int nest, const cJSON *ann)
 {
     size_t        n, shown = 0;
     const cJSON **v = describe_sorted(ann, &n);
 
-    describe_w(d, 0, "Annotations:\t");
+    describe_w(d, nest, "Annotations:\t");
     for (size_t i = 0; i < n; i++) {
         char  *val;
         size_t vl;
@@ -185,7 +190,7 @@ describe_annotations(struct describe *d, const cJSON *ann)
                    "kubectl.kubernetes.io/last-applied-configuration") == 0)
             continue;
         if (shown++ != 0)
-            describe_w(d, 0, "\t");
+            describe_w(d, nest, "\t");
         val = describe_value(v[i]);
         vl = strlen(val);
         if (vl > 0 && val[vl - 1] == '\n')
@@ -194,27 +199,27 @@ describe_annotations(struct describe *d, const cJSON *ann)
             strchr(val, '\n') != NULL) {
             char *line = val, *nl;
 
-            describe_w(d, 0, "%s:\n", v[i]->string);
+            describe_w(d, nest, "%s:\n", v[i]->string);
             for (;;) {
                 size_t ll;
 
                 nl = strchr(line, '\n');
                 ll = nl != NULL ? (size_t)(nl - line) : strlen(line);
                 if (ll > DESCRIBE_MAX_ANNOTATION - 2)
-                    describe_w(d, 0, "\t  %.*s...\n",
+                    describe_w(d, nest, "\t  %.*s...\n",
                                DESCRIBE_MAX_ANNOTATION - 2, line);
                 else
-                    describe_w(d, 0, "\t  %.*s\n", (int)ll, line);
+                    describe_w(d, nest, "\t  %.*s\n", (int)ll, line);
                 if (nl == NULL)
                     break;
                 line = nl + 1;
             }
         } else
-            describe_w(d, 0, "%s: %s\n", v[i]->string, val);
+            describe_w(d, nest, "%s: %s\n", v[i]->string, val);
         free(val);
     }
     if (shown == 0)
-        describe_w(d, 0, "<none>\n");
+        describe_w(d, nest, "<none>\n");
     free(v);
 }
 
@@ -289,10 +294,12 @@ describe_resources(struct describe *d, const cJSON *res, int level)
         if (n > 0)
             describe_w(d, level, "%s:\n", titles[k]);
         for (size_t i = 0; i < n; i++) {
-            char *q = describe_value(v[i]);
+            char *raw = describe_value(v[i]);
+            char *q = describe_quantity_text(raw);
 
             describe_w(d, level + 1, "%s:\t%s\n", v[i]->string, q);
             free(q);
+            free(raw);
         }
         free(v);
     }
@@ -359,21 +366,43 @@ describe_conditions(struct describe *d, const cJSON *spec, const cJSON *status)
     }
 }
 
-/* metav1.FormatLabelSelector. */
+struct describe_req {
+    char *key;
+    char *text;
+};
+
+static int
+describe_req_cmp(const void *a, const void *b)
+{
+    return strcmp(((const struct describe_req *)a)->key,
+                  ((const struct describe_req *)b)->key);
+}
+
+static int
+describe_strp_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* metav1.FormatLabelSelector: requirements sorted by key, set values
+ * sorted, "<error>" for an operator the API does not know. */
 static char *
 describe_selector(const cJSON *sel)
 {
-    struct kbuf   b;
-    size_t        n;
+    struct describe_req *req;
+    struct kbuf          b;
+    size_t               n, nreq = 0, cap;
     const cJSON **v = describe_sorted(describe_get(sel, "matchLabels"), &n);
     const cJSON  *e;
-    int           first = 1;
+    int           bad = 0;
 
-    kbuf_init(&b);
-    for (size_t i = 0; i < n; i++, first = 0) {
+    cap = n + (size_t)cJSON_GetArraySize(describe_get(sel, "matchExpressions"));
+    req = xcalloc(cap ? cap : 1, sizeof *req);
+    for (size_t i = 0; i < n; i++) {
         char *val = describe_value(v[i]);
 
-        kbuf_printf(&b, "%s%s=%s", first ? "" : ",", v[i]->string, val);
+        req[nreq].key = xstrdup(v[i]->string);
+        req[nreq++].text = xasprintf("%s=%s", v[i]->string, val);
         free(val);
     }
     free(v);
@@ -381,28 +410,49 @@ describe_selector(const cJSON *sel)
     {
         const char  *op = describe_str(e, "operator");
         const char  *key = describe_str(e, "key");
+        const cJSON *vals = describe_get(e, "values");
+        size_t       nv = (size_t)cJSON_GetArraySize(vals), k = 0;
+        char       **sv;
         const cJSON *it;
-        int          fv = 1;
+        struct kbuf  t;
 
-        kbuf_puts(&b, first ? "" : ",");
-        first = 0;
-        if (strcmp(op, "Exists") == 0)
-            kbuf_puts(&b, key);
-        else if (strcmp(op, "DoesNotExist") == 0)
-            kbuf_printf(&b, "!%s", key);
-        else {
-            kbuf_printf(&b, "%s %s (", key,
+        kbuf_init(&t);
+        if (strcmp(op, "Exists") == 0 && nv == 0)
+            kbuf_puts(&t, key);
+        else if (strcmp(op, "DoesNotExist") == 0 && nv == 0)
+            kbuf_printf(&t, "!%s", key);
+        else if ((strcmp(op, "In") == 0 || strcmp(op, "NotIn") == 0) &&
+                 nv > 0) {
+            sv = xcalloc(nv, sizeof *sv);
+            cJSON_ArrayForEach(it, vals) sv[k++] = describe_value(it);
+            qsort(sv, nv, sizeof *sv, describe_strp_cmp);
+            kbuf_printf(&t, "%s %s (", key,
                         strcmp(op, "In") == 0 ? "in" : "notin");
-            cJSON_ArrayForEach(it, describe_get(e, "values"))
-            {
-                kbuf_printf(&b, "%s%s", fv ? "" : ",",
-                            cJSON_IsString(it) ? it->valuestring : "");
-                fv = 0;
-            }
-            kbuf_puts(&b, ")");
-        }
+            for (k = 0; k < nv; k++)
+                if (k == 0 || strcmp(sv[k], sv[k - 1]) != 0)
+                    kbuf_printf(&t, "%s%s", k ? "," : "", sv[k]);
+            for (k = 0; k < nv; k++)
+                free(sv[k]);
+            free(sv);
+            kbuf_puts(&t, ")");
+        } else
+            bad = 1;
+        req[nreq].key = xstrdup(key);
+        req[nreq++].text = kbuf_steal(&t);
     }
-    if (b.len == 0)
+    qsort(req, nreq, sizeof *req, describe_req_cmp);
+    kbuf_init(&b);
+    for (size_t i = 0; i < nreq; i++) {
+        if (!bad)
+            kbuf_printf(&b, "%s%s", i ? "," : "", req[i].text);
+        free(req[i].key);
+        free(req[i].text);
+    }
+    free(req);
+    if (bad) {
+        kbuf_reset(&b);
+        kbuf_puts(&b, "<error>");
+    } else if (b.len == 0)
         kbuf_puts(&b, "<none>");
     return kbuf_steal(&b);
 }
@@ -482,6 +532,12 @@ describe_events(struct describe *d, const cJSON *events)
         char age[96];
 
         event_summary_age(&ev[i].es, d->now_ms, age, sizeof age);
+        /* kubectl 1.32 prints source.component only; later ones fall back
+         * to reportingController. */
+        if (d->minor <= 32 && ev[i].es.from_component == 0) {
+            free(ev[i].es.from);
+            ev[i].es.from = xstrdup("");
+        }
         if (d->minor >= 35 && *ev[i].es.fieldpath != '\0')
             describe_w(d, 1, "%s\t%s\t%s\t%s\t%s: %s\n", ev[i].es.type,
                        ev[i].es.reason, age, ev[i].es.from, ev[i].es.fieldpath,
@@ -551,8 +607,8 @@ describe_pod_version(const struct cJSON *pod, const struct cJSON *events,
         describe_w(
             &d, 0, "Start Time:\t%s\n",
             describe_time(describe_str(status, "startTime"), t, sizeof t));
-    describe_labels(&d, "Labels", describe_get(meta, "labels"));
-    describe_annotations(&d, describe_get(meta, "annotations"));
+    describe_labels(&d, 0, "Labels", describe_get(meta, "labels"));
+    describe_annotations(&d, 0, describe_get(meta, "annotations"));
     if (describe_get(meta, "deletionTimestamp") != NULL &&
         strcmp(phase, "Failed") != 0 && strcmp(phase, "Succeeded") != 0) {
         char age[32];
@@ -602,7 +658,8 @@ describe_pod_version(const struct cJSON *pod, const struct cJSON *events,
     s = describe_qos(pod);
     describe_w(&d, 0, "QoS Class:\t%s\n", s);
     free(s);
-    describe_labels(&d, "Node-Selectors", describe_get(spec, "nodeSelector"));
+    describe_labels(&d, 0, "Node-Selectors",
+                    describe_get(spec, "nodeSelector"));
     describe_tolerations(&d, describe_get(spec, "tolerations"));
     describe_spread(&d, describe_get(spec, "topologySpreadConstraints"));
     if (events != NULL)

@@ -98,6 +98,7 @@ event_summary_init(struct event_summary *es, const struct cJSON *ev)
     es->from = xstrdup(*event_str(src, "component") != '\0'
                            ? event_str(src, "component")
                            : event_str(ev, "reportingController"));
+    es->from_component = *event_str(src, "component") != '\0';
     es->host = xstrdup(*event_str(src, "host") != '\0'
                            ? event_str(src, "host")
                            : event_str(ev, "reportingInstance"));

@@ -23,6 +23,7 @@ struct event_summary {
     char   *obj_uid;        /* involvedObject.uid */
     char   *fieldpath;      /* involvedObject.fieldPath ("" = none) */
     char   *from;           /* source.component, else reportingController */
+    int     from_component; /* from is source.component */
     char   *host;           /* source.host, else reportingInstance */
     char   *message;        /* whitespace-trimmed */
     int64_t event_time_ms;  /* eventTime (MicroTime), 0 = unset */
