@@ -431,10 +431,7 @@ main_demo(struct main_app *app, const struct main_opts *o, char **cause)
     so.host = "127.0.0.1";
     so.port = o->demo_port;
     so.scenario = "demo";
-    /* Until kpod-sim's sim_thread_start lands on main. */
-    (void)so;
-    *cause = xstrdup("--demo: the simulator is not built yet");
-    app->sim = NULL;
+    app->sim = sim_thread_start(&so, &port, cause);
     if (app->sim == NULL)
         return NULL;
     url = xasprintf("http://127.0.0.1:%d", port);
@@ -470,7 +467,7 @@ main_dashboard(const struct main_opts *o)
         fprintf(stderr, "kpod: %s\n", cause);
         free(cause);
         if (app.sim != NULL)
-            (void)app.sim;
+            sim_thread_stop(app.sim);
         return 1;
     }
     if (o->kube.all_ns)
@@ -511,7 +508,7 @@ main_dashboard(const struct main_opts *o)
     free(path);
     free(ctxname);
     if (app.sim != NULL)
-        (void)app.sim;
+        sim_thread_stop(app.sim);
     return app.exit_code;
 }
 

@@ -1,0 +1,38 @@
+# e2e: `kpod --demo` shows the seed pods nginx and http-go as 1/1 Running,
+# with the status bar (context, namespace, live, pod count); j/k move the
+# selection (reverse video) and q quits with status 0.
+. "${TESTLIB:?run through ctest (TESTLIB is not set)}"
+. "$(dirname "$TESTLIB")/e2e.sh"
+
+e2e_start 120 30
+e2e_demo
+e2e_wait 30 '^nginx +1/1 +Running +0 '
+e2e_wait 30 '^http-go +1/1 +Running +0 '
+e2e_has '^NAME +READY +STATUS +RESTARTS +AGE +IP +NODE' ||
+	fail "no header line"
+e2e_wait 10 'kpod-sim \(demo\) \| default \| [0-9]+ pods \| live'
+pass "seed pods shown as 1/1 Running"
+
+# The selected row is drawn in reverse video (SGR 7); j/k move it.
+selected() {
+	e2e_tmux capture-pane -e -p -t e2e | grep -E $'\e\\[([0-9]+;)*7(;[0-9]+)*m' |
+		sed 's/\x1b\[[0-9;]*m//g' | awk 'NR == 1 { print $1 }'
+}
+row() { e2e_capture | awk -v n="$1" 'NR == n + 1 { print $1 }'; }
+first=$(row 1)
+second=$(row 2)
+[ -n "$second" ] || fail "fewer than two pods listed"
+[ "$(selected)" = "$first" ] || fail "first row not selected (got '$(selected)')"
+e2e_keys j
+wait_for 5 test "$(selected)" = "$second" || fail "j did not move to $second"
+e2e_keys k
+wait_for 5 test "$(selected)" = "$first" || fail "k did not move back"
+e2e_keys G
+wait_for 5 test "$(selected)" != "$first" || fail "G did not move"
+e2e_keys g
+wait_for 5 test "$(selected)" = "$first" || fail "g did not go to the top"
+pass "j/k/g/G move the selection"
+
+e2e_keys q
+[ "$(e2e_exit_status)" = 0 ] || fail "kpod exit status not 0"
+pass "q quits"
