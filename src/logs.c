@@ -55,7 +55,7 @@ struct logs {
     logs_status_cb     status_cb;
     void              *data;
     struct logs_status st;
-    char              *message, *exit_reason;
+    char              *message, *exit_reason, *reason;
 
     struct logs_dedup dd;
     struct khttp_req *req;
@@ -275,15 +275,25 @@ logs_notify(struct logs *l)
 }
 
 static void
-logs_set_state(struct logs *l, enum logs_state s, const char *msg)
+logs_set_state_r(struct logs *l, enum logs_state s, const char *msg,
+                 const char *reason)
 {
     char *m = msg != NULL ? xstrdup(msg) : NULL;
 
     free(l->message);
     l->message = m;
     l->st.message = m;
+    free(l->reason);
+    l->reason = reason != NULL ? xstrdup(reason) : NULL;
+    l->st.reason = l->reason;
     l->st.state = s;
     logs_notify(l);
+}
+
+static void
+logs_set_state(struct logs *l, enum logs_state s, const char *msg)
+{
+    logs_set_state_r(l, s, msg, NULL);
 }
 
 static void
@@ -560,12 +570,12 @@ logs_pod_got(struct khttp_req *q, const struct khttp_response *r, void *data)
     if (r->error != NULL) {
         if (r->status == 404) {
             /* Gone: after following it this is the end, not a failure. */
-            logs_set_state(l, l->cid != NULL ? LOGS_ENDED : LOGS_ERROR,
-                           r->error);
+            logs_set_state_r(l, l->cid != NULL ? LOGS_ENDED : LOGS_ERROR,
+                             r->error, r->reason);
             return;
         }
         if (r->status == 401 || r->status == 403) {
-            logs_set_state(l, LOGS_ERROR, r->error);
+            logs_set_state_r(l, LOGS_ERROR, r->error, r->reason);
             return;
         }
         logs_retry(l, LOGS_RECONNECTING, r->error);
@@ -659,7 +669,7 @@ logs_stream_done(struct khttp_req *q, const struct khttp_response *r,
         l->first_done = 0; /* nothing read yet: keep the user's window */
     if (kind == LOGS_REQ_ONCE) {
         if (r->error != NULL)
-            logs_set_state(l, LOGS_ERROR, r->error);
+            logs_set_state_r(l, LOGS_ERROR, r->error, r->reason);
         else
             logs_set_state(l, LOGS_ENDED, NULL);
         return;
@@ -679,7 +689,7 @@ logs_stream_done(struct khttp_req *q, const struct khttp_response *r,
         if (r->status == 400 && strstr(r->error, "is waiting to start"))
             logs_retry(l, LOGS_WAITING, r->error);
         else
-            logs_set_state(l, LOGS_ERROR, r->error);
+            logs_set_state_r(l, LOGS_ERROR, r->error, r->reason);
         return;
     }
     l->clean_end = r->error == NULL;
@@ -858,6 +868,7 @@ logs_closed(uv_handle_t *h)
     free(l->pod);
     free(l->container);
     free(l->message);
+    free(l->reason);
     free(l->exit_reason);
     free(l->cid);
     free(l);

@@ -34,6 +34,7 @@ struct logs_status {
     enum logs_state state;
     int64_t         retry_at_ms; /* RECONNECTING / WAITING */
     const char     *message;     /* server's message or our reason, or NULL */
+    const char     *reason;      /* the server's Status.reason, or NULL */
     int             exit_code;   /* ENDED: container exit code, -1 unknown */
     const char     *exit_reason; /* ENDED: "Completed", "Error"..., or NULL */
     int             restarts;    /* restartCount last seen, -1 unknown */
