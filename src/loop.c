@@ -22,6 +22,8 @@ struct kloop_xfer {
     kloop_released_cb  released; /* pending removal */
     void              *released_data;
     int                added;               /* in the multi */
+    int                keep;                /* connect-only: stay after done */
+    int                kept;                /* done reported, still added */
     int                removing;            /* kloop_remove asked, deferred */
     struct kloop_xfer *next;                /* pending list */
     struct kloop_xfer *all_prev, *all_next; /* every live transfer */
@@ -235,8 +237,14 @@ kloop_drain(struct kloop *l)
         if (msg->msg != CURLMSG_DONE)
             continue;
         curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&x);
-        if (x == NULL || x->removing)
+        if (x == NULL || x->removing || x->kept)
             continue; /* its removal is pending and reports itself */
+        if (x->keep && rc == CURLE_OK) {
+            /* Connected: the caller drives the socket from now on. */
+            x->kept = 1;
+            x->done(easy, rc, x->data);
+            continue;
+        }
         curl_multi_remove_handle(l->multi, easy);
         l->running--;
         x->added = 0;
@@ -327,6 +335,18 @@ kloop_add(struct kloop *l, CURL *easy, kloop_done_cb done, void *data)
     }
     x->added = 1;
     l->running++;
+    return 0;
+}
+
+int
+kloop_add_connect(struct kloop *l, CURL *easy, kloop_done_cb done, void *data)
+{
+    struct kloop_xfer *x = NULL;
+
+    if (kloop_add(l, easy, done, data) != 0)
+        return -1;
+    curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&x);
+    x->keep = 1;
     return 0;
 }
 

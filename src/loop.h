@@ -28,6 +28,13 @@ uv_loop_t    *kloop_uv(struct kloop *);
  * current action). The easy handle's CURLOPT_PRIVATE belongs to kloop. */
 int kloop_add(struct kloop *, CURL *easy, kloop_done_cb, void *data);
 
+/* Like kloop_add for a CURLOPT_CONNECT_ONLY handle (ws.c): when it
+ * connects (done_cb with CURLE_OK) the handle stays in the multi, because
+ * curl closes a connect-only connection whose handle leaves the multi; its
+ * socket is then the caller's to poll until kloop_remove ends it. A failed
+ * connect is reported and removed as with kloop_add. */
+int kloop_add_connect(struct kloop *, CURL *easy, kloop_done_cb, void *data);
+
 /* Abort a transfer without calling its done_cb. released (optional) runs
  * once curl has let go of the handle: at once, or right after the current
  * action when called from inside a curl callback. */
