@@ -199,6 +199,8 @@ struct srv {
     struct kbuf        head, cin;
     int                upgraded;
     struct simws_list  list;
+    struct simws      *session; /* SRV_EXEC */
+    int                released;
     const char *const *supported; /* exec protocols (NULL = v5, v4) */
     struct cframe      frames[16];
     int                nframes;
@@ -312,7 +314,29 @@ srv_parse_client(struct srv *s)
     }
 }
 
-static void srv_release(void *owner);
+/* The HTTP server's part for a simws session: own the connection. */
+static int
+srv_io_write(void *io, const void *p, size_t n)
+{
+    struct srv *s = io;
+
+    if (s->released)
+        return -1;
+    srv_write(s, p, n);
+    return 0;
+}
+
+static void
+srv_io_close(void *io)
+{
+    struct srv *s = io;
+
+    if (s->released++)
+        return;
+    s->conn_live = 0;
+    uv_close((uv_handle_t *)&s->conn, srv_conn_closed);
+    simws_io_closed(s->session);
+}
 
 /* command= values of the request line, %-decoded, NULL-terminated. */
 static char **
@@ -349,6 +373,14 @@ srv_read(uv_stream_t *st, ssize_t n, const uv_buf_t *buf)
     char        key[64] = "", offer[256] = "", accept[29], *h;
     const char *p, *proto;
 
+    if (n < 0 && s->session != NULL) {
+        srv_io_close(s);
+        return;
+    }
+    if (s->session != NULL) {
+        simws_feed(s->session, buf->base, (size_t)n);
+        return;
+    }
     if (n < 0) {
         if (s->conn_live) {
             s->conn_live = 0;
@@ -408,21 +440,23 @@ srv_read(uv_stream_t *st, ssize_t n, const uv_buf_t *buf)
         srv_frame(s, 1, 0, "cd", 2);
         break;
     case SRV_EXEC: {
-        struct simws_conn        conn = {st, srv_release, s};
+        struct simws_io          io = {srv_io_write, NULL, srv_io_close, s};
         struct simexec_container ct = {.pod = "p", .container = "c"};
         char                   **argv = srv_argv(s->head.data);
+        char                    *end = strstr(s->head.data, "\r\n\r\n") + 4;
         int                      i;
 
         proto = simws_negotiate(
             offer, s->supported ? s->supported : simexec_protocols, 0);
         assert_non_null(proto);
-        uv_read_stop(st);
-        s->conn_live = 0; /* the session owns it until srv_release */
-        simexec_session_start(&s->loop, &s->list, &conn, key, proto, NULL, 0,
-                              &ct, (const char *const *)argv,
-                              strstr(s->head.data, "stdin=true") != NULL, 1,
-                              strstr(s->head.data, "stderr=true") != NULL,
-                              strstr(s->head.data, "tty=true") != NULL);
+        s->session = simexec_session_start(
+            &s->loop, &s->list, &io, key, proto, &ct, (const char *const *)argv,
+            strstr(s->head.data, "stdin=true") != NULL, 1,
+            strstr(s->head.data, "stderr=true") != NULL,
+            strstr(s->head.data, "tty=true") != NULL);
+        if ((size_t)(end - s->head.data) < s->head.len)
+            simws_feed(s->session, end,
+                       s->head.len - (size_t)(end - s->head.data));
         for (i = 0; argv[i] != NULL; i++)
             free(argv[i]);
         free(argv);
@@ -433,15 +467,6 @@ srv_read(uv_stream_t *st, ssize_t n, const uv_buf_t *buf)
         s->conn_live = 0;
         uv_close((uv_handle_t *)&s->conn, srv_conn_closed);
     }
-}
-
-static void
-srv_release(void *owner)
-{
-    struct srv *s = owner;
-
-    s->conn_live = 0;
-    uv_close((uv_handle_t *)&s->conn, srv_conn_closed);
 }
 
 static void
