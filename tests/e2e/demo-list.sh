@@ -18,19 +18,21 @@ selected() {
 	e2e_tmux capture-pane -e -p -t e2e | grep -E $'\e\\[([0-9]+;)*7(;[0-9]+)*m' |
 		sed 's/\x1b\[[0-9;]*m//g' | awk 'NR == 1 { print $1 }'
 }
+selected_is() { [ "$(selected)" = "$1" ]; }
+selected_not() { [ "$(selected)" != "$1" ]; }
 row() { e2e_capture | awk -v n="$1" 'NR == n + 1 { print $1 }'; }
 first=$(row 1)
 second=$(row 2)
 [ -n "$second" ] || fail "fewer than two pods listed"
-[ "$(selected)" = "$first" ] || fail "first row not selected (got '$(selected)')"
+wait_for 10 selected_is "$first" || fail "first row not selected (got '$(selected)')"
 e2e_keys j
-wait_for 5 test "$(selected)" = "$second" || fail "j did not move to $second"
+wait_for 10 selected_is "$second" || fail "j did not move to $second"
 e2e_keys k
-wait_for 5 test "$(selected)" = "$first" || fail "k did not move back"
+wait_for 10 selected_is "$first" || fail "k did not move back"
 e2e_keys G
-wait_for 5 test "$(selected)" != "$first" || fail "G did not move"
+wait_for 10 selected_not "$first" || fail "G did not move"
 e2e_keys g
-wait_for 5 test "$(selected)" = "$first" || fail "g did not go to the top"
+wait_for 10 selected_is "$first" || fail "g did not go to the top"
 pass "j/k/g/G move the selection"
 
 e2e_keys q

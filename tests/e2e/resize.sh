@@ -7,11 +7,12 @@ e2e_start 120 30
 e2e_demo
 e2e_wait 30 '^http-go +1/1 +Running'
 
+size_is() { [ "$(e2e_tmux display -p -t e2e '#{window_width}x#{window_height}')" = "$1" ]; }
 alive() { kill -0 "$KPOD_PID" 2>/dev/null; }
 
 for size in 80x24 20x5 40x10 10x3 1x1 20x5 120x30; do
 	e2e_tmux resize-window -t e2e -x "${size%x*}" -y "${size#*x}"
-	wait_for 10 test "$(e2e_tmux display -p -t e2e '#{window_width}x#{window_height}')" = "$size" ||
+	wait_for 10 size_is "$size" ||
 		fail "tmux did not resize to $size"
 	alive || fail "kpod died at $size"
 done
