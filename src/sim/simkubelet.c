@@ -51,7 +51,9 @@ struct klctr {
     int            last_exit;
     int64_t        last_started, last_finished;
     char           cid[80];
-    int            pulled;
+    int            pulling;
+    int            restart_pending;
+    double         pull_secs;
     int            pull_fails;
     uint64_t       next; /* loop ms of the next lifecycle step, 0 = none */
     int            backoff;
@@ -701,6 +703,10 @@ kl_start(struct klpod *p, struct klctr *c, uint64_t now)
     kl_event(p, c, "Normal", "Created", msg);
     snprintf(msg, sizeof msg, "Started container %s", c->pub.name);
     kl_event(p, c, "Normal", "Started", msg);
+    if (c->restart_pending) {
+        c->pub.restarts++;
+        c->restart_pending = 0;
+    }
     c->state = KL_RUNNING;
     kl_set(&c->reason, NULL);
     kl_set(&c->message, NULL);
@@ -803,11 +809,21 @@ kl_pull(struct klpod *p, struct klctr *c, uint64_t now)
                  "Container image \"%s\" already present on machine",
                  c->pub.image);
         kl_event(p, c, "Normal", "Pulled", msg);
-    } else {
-        double secs = 0.4 + sim_rand(sim) * 1.6;
-
+    } else if (!c->pulling) {
+        /* the pull takes a while: Pulled comes later */
+        c->pulling = 1;
+        c->pull_secs = 0.4 + sim_rand(sim) * 1.6;
         snprintf(msg, sizeof msg, "Pulling image \"%s\"", c->pub.image);
         kl_event(p, c, "Normal", "Pulling", msg);
+        c->next = now + (uint64_t)(c->pull_secs * 1000);
+        if (c->next == now)
+            c->next++;
+        free(full);
+        return;
+    } else {
+        double secs = c->pull_secs;
+
+        c->pulling = 0;
         snprintf(msg, sizeof msg,
                  "Successfully pulled image \"%s\" in %.3fs (%.3fs including "
                  "waiting). Image size: %d bytes.",
@@ -860,12 +876,14 @@ kl_exit(struct klpod *p, struct klctr *c, int code, const char *reason,
 static void
 kl_restart(struct klpod *p, struct klctr *c, uint64_t now)
 {
-    c->has_last = 1;
-    kl_set(&c->last_reason, c->reason);
-    c->last_exit = c->exit_code;
-    c->last_started = c->pub.started_ms;
-    c->last_finished = c->finished_ms;
-    c->pub.restarts++;
+    if (!c->restart_pending) {
+        c->has_last = 1;
+        kl_set(&c->last_reason, c->reason);
+        c->last_exit = c->exit_code;
+        c->last_started = c->pub.started_ms;
+        c->last_finished = c->finished_ms;
+        c->restart_pending = 1;
+    }
     c->state = KL_WAITING;
     kl_pull(p, c, now);
 }
@@ -884,7 +902,7 @@ kl_backoff_wait(struct klpod *p, struct klctr *c, uint64_t now)
     c->last_exit = c->exit_code;
     c->last_started = c->pub.started_ms;
     c->last_finished = c->finished_ms;
-    c->pub.restarts++;
+    c->restart_pending = 1; /* counted when the new container starts */
     c->state = KL_WAITING;
     kl_set(&c->reason, "CrashLoopBackOff");
     snprintf(msg, sizeof msg,
@@ -1376,12 +1394,10 @@ kl_step(struct klpod *p, uint64_t now)
         }
         if (c->next != 0 && now >= c->next) {
             c->next = 0;
-            if (c->state == KL_WAITING &&
-                (c->reason == NULL ||
-                 strcmp(c->reason, "CrashLoopBackOff") != 0))
-                kl_pull(p, c, now);
-            else
+            if (c->state == KL_TERMINATED)
                 kl_restart(p, c, now);
+            else
+                kl_pull(p, c, now);
         }
         kl_process(p, c, now);
         kl_probes(p, c, now);

@@ -208,6 +208,26 @@ simpods_default(struct sim *sim, cJSON *pod)
                                : "IfNotPresent");
             }
             cJSON_ArrayForEach(p, ports) setdef_str(p, "protocol", "TCP");
+            {
+                static const char *const probes[] = {
+                    "livenessProbe", "readinessProbe", "startupProbe"};
+                size_t k;
+
+                for (k = 0; k < nitems(probes); k++) {
+                    cJSON *pr = cJSON_GetObjectItemCaseSensitive(c, probes[k]);
+                    cJSON *hg;
+
+                    if (!cJSON_IsObject(pr))
+                        continue;
+                    setdef_num(pr, "failureThreshold", 3);
+                    setdef_num(pr, "periodSeconds", 10);
+                    setdef_num(pr, "successThreshold", 1);
+                    setdef_num(pr, "timeoutSeconds", 1);
+                    hg = cJSON_GetObjectItemCaseSensitive(pr, "httpGet");
+                    if (cJSON_IsObject(hg))
+                        setdef_str(hg, "scheme", "HTTP");
+                }
+            }
             child(c, "resources");
             setdef_str(c, "terminationMessagePath", "/dev/termination-log");
             setdef_str(c, "terminationMessagePolicy", "File");
@@ -841,6 +861,18 @@ simpods_patch(struct simreq *r, char **args)
     cJSON_Delete(patch);
     /* identity and system fields cannot be patched */
     meta = child(pod, "metadata");
+    {
+        /* empty maps are omitted, as the apiserver's encoding does */
+        static const char *const maps[] = {"labels", "annotations", NULL};
+        size_t                   i;
+
+        for (i = 0; maps[i] != NULL; i++) {
+            cJSON *m = cJSON_GetObjectItemCaseSensitive(meta, maps[i]);
+
+            if (cJSON_IsObject(m) && m->child == NULL)
+                cJSON_DeleteItemFromObjectCaseSensitive(meta, maps[i]);
+        }
+    }
     {
         static const char *const keep[] = {"name",
                                            "namespace",
