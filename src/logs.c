@@ -93,6 +93,41 @@ logs_state_name(enum logs_state s)
     return "?";
 }
 
+void
+logs_status_text(const struct logs_status *st, int64_t now_ms, char *buf,
+                 size_t len)
+{
+    int64_t     secs = (st->retry_at_ms - now_ms + 999) / 1000;
+    const char *m = st->message;
+
+    if (secs < 0)
+        secs = 0;
+    switch (st->state) {
+    case LOGS_RECONNECTING:
+        snprintf(buf, len, "reconnecting in %llds%s%s", (long long)secs,
+                 m ? ": " : "", m ? m : "");
+        break;
+    case LOGS_WAITING:
+        snprintf(buf, len, "waiting%s%s", m ? ": " : "", m ? m : "");
+        break;
+    case LOGS_ENDED:
+        if (st->exit_code >= 0)
+            snprintf(buf, len, "ended: exit %d%s%s%s", st->exit_code,
+                     st->exit_reason ? " (" : "",
+                     st->exit_reason ? st->exit_reason : "",
+                     st->exit_reason ? ")" : "");
+        else
+            snprintf(buf, len, "ended%s%s", m ? ": " : "", m ? m : "");
+        break;
+    case LOGS_ERROR:
+        snprintf(buf, len, "error: %s", m ? m : "unknown");
+        break;
+    default:
+        snprintf(buf, len, "%s", logs_state_name(st->state));
+        break;
+    }
+}
+
 /* --- timestamps --- */
 
 static int

@@ -91,6 +91,12 @@ void logs_close(struct logs *, logs_done_cb, void *data);
 
 const char *logs_state_name(enum logs_state);
 
+/* One line for a pane title or status bar: "following", "reconnecting in
+ * 3s: <why>", "waiting: <why>", "ended: exit 0 (Completed)", "error: <the
+ * server's message>". now_ms is the clock for the countdown. */
+void logs_status_text(const struct logs_status *, int64_t now_ms, char *buf,
+                      size_t len);
+
 /* --- the pieces, exposed for tests --- */
 
 /* Parse the timestamp prefix of a line ("2006-01-02T15:04:05.123456789Z "

@@ -190,6 +190,33 @@ test_dedup_random_drops(void **state)
     logs_dedup_done(&dd);
 }
 
+static void
+test_status_text(void **state)
+{
+    struct logs_status st = {0};
+    char               buf[256];
+
+    st.state = LOGS_FOLLOWING;
+    logs_status_text(&st, 0, buf, sizeof buf);
+    assert_string_equal(buf, "following");
+    st.state = LOGS_RECONNECTING;
+    st.retry_at_ms = 10000;
+    st.message = "connection refused";
+    logs_status_text(&st, 7200, buf, sizeof buf);
+    assert_string_equal(buf, "reconnecting in 3s: connection refused");
+    st.state = LOGS_ENDED;
+    st.exit_code = 137;
+    st.exit_reason = "OOMKilled";
+    logs_status_text(&st, 0, buf, sizeof buf);
+    assert_string_equal(buf, "ended: exit 137 (OOMKilled)");
+    st.state = LOGS_ERROR;
+    st.message = "container \"x\" in pod \"y\" is waiting to start: "
+                 "ContainerCreating";
+    logs_status_text(&st, 0, buf, sizeof buf);
+    assert_string_equal(buf, "error: container \"x\" in pod \"y\" is "
+                             "waiting to start: ContainerCreating");
+}
+
 int
 main(void)
 {
@@ -198,6 +225,7 @@ main(void)
         cmocka_unit_test(test_dedup_replay),
         cmocka_unit_test(test_dedup_fresh),
         cmocka_unit_test(test_dedup_random_drops),
+        cmocka_unit_test(test_status_text),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
