@@ -93,12 +93,16 @@ logs_merge_on_status(struct logs *l, const struct logs_status *st, void *data)
     logs_merge_run(m);
 }
 
-/* Does this source hold back lines newer than its (empty) head? */
+/* Does this source hold back lines newer than its (empty) head? Any source
+ * that may still send lines does (one reconnecting resends from its last
+ * timestamp; one waiting to start has its first lines to come); only an
+ * ended or failed one does not. Either way for at most hold_ms. */
 static int
 logs_merge_blocks(struct logs_merge_src *s)
 {
-    return s->head == NULL && (logs_status(s->logs)->state == LOGS_FOLLOWING ||
-                               logs_status(s->logs)->state == LOGS_CONNECTING);
+    enum logs_state st = logs_status(s->logs)->state;
+
+    return s->head == NULL && st != LOGS_ENDED && st != LOGS_ERROR;
 }
 
 static void

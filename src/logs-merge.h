@@ -2,9 +2,9 @@
  * Several log streams in one: the logs of a set of pods/containers merged
  * in timestamp order, each line labelled with its source ("[pod/NAME/C]",
  * kubectl's --prefix form). Lines wait in a short reorder window: a line
- * is released once every following source has shown a later line or the
- * window (hold_ms) has passed, so a quiet source delays the others by at
- * most the window and never blocks them.
+ * is released once every live source has shown a later line or the
+ * window (hold_ms) has passed, so a quiet (or reconnecting, or not yet
+ * started) source delays the others by at most the window.
  */
 #ifndef KPOD_LOGS_MERGE_H
 #define KPOD_LOGS_MERGE_H

@@ -530,17 +530,9 @@ logs_decide(struct logs *l, struct logs_pod *p)
 
     l->st.restarts = p->found ? p->restarts : l->st.restarts;
     if (!p->found || p->inst == NULL) {
-        /* Never ran yet: ask for the log anyway when the pod does not say
-         * (the server's answer is the best message). */
-        if (!p->found || p->waiting == NULL) {
-            logs_open(l, LOGS_REQ_STREAM);
-            return;
-        }
-        msg = xasprintf("container \"%s\" in pod \"%s\" is waiting to "
-                        "start: %s",
-                        l->container ? l->container : "", l->pod, p->waiting);
-        logs_retry(l, LOGS_WAITING, msg);
-        free(msg);
+        /* Never ran yet: ask for the log anyway; the server's answer
+         * ("is waiting to start: ...") is the message to show. */
+        logs_open(l, LOGS_REQ_STREAM);
         return;
     }
     if (l->cid == NULL) {
