@@ -78,6 +78,11 @@ cells_width(const char *s)
     wchar_t              wc;
     int                  total = 0, w;
 
+    /* Printable ASCII is one cell a byte: most cells are only that. */
+    while (*p >= 0x20 && *p < 0x7f) {
+        p++;
+        total++;
+    }
     while (*p != '\0') {
         p += cells_decode(p, &wc);
         w = cells_char_width(wc);

@@ -103,11 +103,16 @@ view_pods_style(const struct pod_summary *p)
     if (strcmp(st, "Completed") == 0 || strcmp(st, "Succeeded") == 0)
         return VIEW_PODS_DONE;
     if (strcmp(st, "Running") == 0) {
-        int ready, total;
+        char *end;
+        long  ready, total;
 
         /* "n/m" with n < m: running but not ready. */
-        if (sscanf(p->ready, "%d/%d", &ready, &total) == 2 && ready < total)
-            return VIEW_PODS_WARN;
+        ready = strtol(p->ready, &end, 10);
+        if (end != p->ready && *end == '/') {
+            total = strtol(end + 1, NULL, 10);
+            if (ready < total)
+                return VIEW_PODS_WARN;
+        }
         return VIEW_PODS_OK;
     }
     if (strcmp(st, "Pending") == 0 || strcmp(st, "ContainerCreating") == 0 ||

@@ -19,6 +19,7 @@ widget_table_init(struct widget_table *t, const struct widget_table_col *cols,
         ncols = WIDGET_TABLE_MAXCOLS;
     t->cols = cols;
     t->ncols = ncols;
+    t->laid_width = -1;
 }
 
 void
@@ -34,20 +35,20 @@ void
 widget_table_clear(struct widget_table *t)
 {
     size_t i;
-    int    c;
 
-    for (i = 0; i < t->nrows; i++) {
-        for (c = 0; c < t->ncols; c++)
-            free(t->rows[i].cells[c]);
+    /* A row's cells and their text are one allocation. */
+    for (i = 0; i < t->nrows; i++)
         free(t->rows[i].cells);
-    }
     t->nrows = 0;
+    t->laid_width = -1;
 }
 
 void
 widget_table_add(struct widget_table *t, const char *const *cells, int style)
 {
     struct widget_table_row *r;
+    size_t                   len[WIDGET_TABLE_MAXCOLS], total = 0;
+    char                    *p;
     int                      c;
 
     if (t->nrows == t->cap) {
@@ -55,10 +56,20 @@ widget_table_add(struct widget_table *t, const char *const *cells, int style)
         t->rows = xrealloc(t->rows, t->cap * sizeof *t->rows);
     }
     r = &t->rows[t->nrows++];
-    r->cells = xcalloc((size_t)t->ncols, sizeof *r->cells);
-    for (c = 0; c < t->ncols; c++)
-        r->cells[c] = xstrdup(cells[c] != NULL ? cells[c] : "");
+    /* One allocation: the pointer array, then the strings. */
+    for (c = 0; c < t->ncols; c++) {
+        len[c] = strlen(cells[c] != NULL ? cells[c] : "") + 1;
+        total += len[c];
+    }
+    r->cells = xmalloc((size_t)t->ncols * sizeof *r->cells + total);
+    p = (char *)(r->cells + t->ncols);
+    for (c = 0; c < t->ncols; c++) {
+        memcpy(p, cells[c] != NULL ? cells[c] : "", len[c]);
+        r->cells[c] = p;
+        p += len[c];
+    }
     r->style = style;
+    t->laid_width = -1;
 }
 
 void
@@ -124,6 +135,7 @@ widget_table_layout(struct widget_table *t, int width)
         }
     }
     t->total = total;
+    t->laid_width = width;
 }
 
 void
@@ -188,7 +200,10 @@ widget_table_draw(struct widget_table *t, WINDOW *win, const int *attrs,
     if (h <= 0 || w <= 0)
         return;
     kbuf_init(&buf);
-    widget_table_layout(t, w);
+    /* Measuring every cell is the costly part: only after the rows or the
+     * width changed, not for a selection move. */
+    if (t->laid_width != w)
+        widget_table_layout(t, w);
     widget_table_format(t, -1, w, &buf);
     wattrset(win, header_attr);
     mvwaddnstr(win, 0, 0, buf.data, (int)buf.len);

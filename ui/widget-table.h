@@ -25,7 +25,7 @@ struct widget_table_col {
 };
 
 struct widget_table_row {
-    char **cells; /* ncols, owned */
+    char **cells; /* ncols, owned (one allocation) */
     int    style; /* the view's style index, passed back when drawing */
 };
 
@@ -37,6 +37,7 @@ struct widget_table {
     /* Layout (widget_table_layout). */
     int width[WIDGET_TABLE_MAXCOLS]; /* 0 = column hidden */
     int total;                       /* cells wide */
+    int laid_width;                  /* width of the last layout, -1 = stale */
     /* Scrolling: selected row and first visible row. */
     size_t sel, top;
 };
