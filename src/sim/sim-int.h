@@ -26,6 +26,7 @@ struct simkubelet;
 struct simwatch;
 struct simevents;
 struct simload;
+struct simstream;
 
 /* ---- HTTP (simhttp.c) ---------------------------------------------- */
 
@@ -174,6 +175,7 @@ struct sim {
     int               refusing; /* --restart-every: listener closed */
     uint64_t          requests;
     FILE             *log; /* request log, or NULL */
+    struct simstream *stream; /* exec, port-forward, logs (simstream.c) */
 };
 
 /* Run done_cb once the sim is closing and every handle has closed. */

@@ -20,6 +20,7 @@
 #include "simload.h"
 #include "simpods.h"
 #include "simstore.h"
+#include "simstream.h"
 #include "simwatch.h"
 
 /* ---- small helpers --------------------------------------------------- */
@@ -333,6 +334,7 @@ sim_create(uv_loop_t *loop, const struct sim_opts *opts, char **cause)
         return NULL;
     }
     sim->kubelet = simkubelet_create(sim);
+    sim->stream = simstream_create(sim);
     sim_timer(sim, &sim->drop_timer, drop_cb, opts->drop_watch_every);
     sim_timer(sim, &sim->expire_timer, expire_cb, opts->expire_every);
     sim_timer(sim, &sim->restart_timer, restart_cb, opts->restart_every);
@@ -403,6 +405,17 @@ sim_maybe_done(struct sim *sim)
         cb(data);
 }
 
+/* simstream (exec, port-forward, logs) has closed its handles. */
+static void
+sim_stream_closed_cb(void *data)
+{
+    struct sim *sim = data;
+
+    sim->stream = NULL;
+    sim->pending_closes--;
+    sim_maybe_done(sim);
+}
+
 void
 sim_close(struct sim *sim, void (*done_cb)(void *), void *data)
 {
@@ -426,6 +439,10 @@ sim_close(struct sim *sim, void (*done_cb)(void *), void *data)
     sim_close_timer(sim, &sim->event_timer);
     if (sim->kubelet != NULL)
         simkubelet_close(sim->kubelet);
+    if (sim->stream != NULL) {
+        sim->pending_closes++;
+        simstream_close(sim->stream, sim_stream_closed_cb, sim);
+    }
     sim->pending_closes--;
     sim_maybe_done(sim);
 }

@@ -332,8 +332,8 @@ simlogs_text(struct kbuf *b, const struct simlogs_inst *in, int64_t i,
     char        ip[32];
 
     gmtime_r(&s, &tm);
-    snprintf(ip, sizeof ip, "10.244.%d.%d", (int)(h >> 8) % 3,
-             (int)(h >> 16) % 250 + 2);
+    snprintf(ip, sizeof ip, "10.244.%d.%d", (int)((h >> 8) % 3),
+             (int)((h >> 16) % 250) + 2);
     switch (simlogs_style(in->image)) {
     case STYLE_HTTP_GO:
         if (i == 0) {

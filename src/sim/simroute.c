@@ -11,19 +11,7 @@
 #include "simdisco.h"
 #include "simevents.h"
 #include "simpods.h"
-
-static void
-simroute_upgrade_required(struct simreq *r, char **args)
-{
-    (void)args;
-    if (r->upgrade) {
-        simhttp_status(r, 400, "BadRequest", NULL, NULL,
-                       "kpod-sim: this endpoint is not wired yet");
-        return;
-    }
-    simhttp_status(r, 400, "BadRequest", NULL, NULL,
-                   "Upgrade request required");
-}
+#include "simstream.h"
 
 const struct simroute simroute_table[] = {
     {"GET", "/version", simdisco_version},
@@ -44,10 +32,10 @@ const struct simroute simroute_table[] = {
     {"GET", "/api/v1/namespaces/*/pods/*", simpods_get},
     {"DELETE", "/api/v1/namespaces/*/pods/*", simpods_delete},
     {"PATCH", "/api/v1/namespaces/*/pods/*", simpods_patch},
-    {NULL, "/api/v1/namespaces/*/pods/*/exec", simroute_upgrade_required},
-    {NULL, "/api/v1/namespaces/*/pods/*/attach", simroute_upgrade_required},
-    {NULL, "/api/v1/namespaces/*/pods/*/portforward",
-     simroute_upgrade_required},
+    {NULL, "/api/v1/namespaces/*/pods/*/exec", simstream_exec},
+    {NULL, "/api/v1/namespaces/*/pods/*/attach", simstream_attach},
+    {NULL, "/api/v1/namespaces/*/pods/*/portforward", simstream_portforward},
+    {"GET", "/api/v1/namespaces/*/pods/*/log", simstream_logs},
     {"GET", "/api/v1/events", simevents_list_all},
     {"GET", "/api/v1/namespaces/*/events", simevents_list},
     {"GET", "/api/v1/namespaces/*/events/*", simevents_get},
