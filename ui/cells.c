@@ -12,6 +12,14 @@
 
 #include "cells.h"
 
+static int cells_utf8 = 1;
+
+void
+cells_set_utf8(int on)
+{
+    cells_utf8 = on;
+}
+
 /* Decode one character at s: sets *wc (or -1 when invalid) and returns the
  * byte length consumed (at least 1). */
 static size_t
@@ -169,7 +177,7 @@ cells_fit(struct kbuf *buf, const char *s, int width, enum cells_align align,
         used = cells_put(&tmp, s, strlen(s), width);
     else if (ellipsis && width > 1) {
         used = cells_put(&tmp, s, strlen(s), width - 1);
-        kbuf_puts(&tmp, "\xe2\x80\xa6"); /* U+2026 … */
+        kbuf_puts(&tmp, cells_utf8 ? "\xe2\x80\xa6" : "~"); /* U+2026 … */
         used++;
     } else
         used = cells_put(&tmp, s, strlen(s), width);

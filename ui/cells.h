@@ -24,6 +24,10 @@ int cells_width(const char *s);
 void cells_fit(struct kbuf *buf, const char *s, int width,
                enum cells_align align, int ellipsis);
 
+/* Whether the terminal's locale is UTF-8 (default yes). Without it, the
+ * ellipsis marking a cut is "~" instead of "…". */
+void cells_set_utf8(int);
+
 /* Byte length of the longest prefix of s that fits in width cells. */
 size_t cells_prefix(const char *s, int width);
 

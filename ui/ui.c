@@ -5,11 +5,13 @@
  * the pod list dirty. It also logs (with --log) how long after a store
  * change its frame reached the terminal.
  */
+#include <langinfo.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cells.h"
 #include "screen.h"
 #include "store.h"
 #include "ui.h"
@@ -183,6 +185,7 @@ ui_create(uv_loop_t *loop, struct store *pods, const struct ui_opts *opts,
     ui->quit_cb = quit_cb;
     ui->quit_data = data;
     ui->all_ns = opts->all_namespaces;
+    cells_set_utf8(strcmp(nl_langinfo(CODESET), "UTF-8") == 0);
     ui->screen = screen_create(loop, &cbs, cause);
     if (ui->screen == NULL) {
         free(ui);

@@ -108,6 +108,20 @@ test_fit_wide(void **state)
 }
 
 static void
+test_fit_not_utf8(void **state)
+{
+    char *s;
+
+    (void)state;
+    /* A terminal that is not UTF-8 gets an ASCII cut mark. */
+    cells_set_utf8(0);
+    s = fit("http-go", 5, CELLS_LEFT, 1);
+    assert_string_equal(s, "http~");
+    free(s);
+    cells_set_utf8(1);
+}
+
+static void
 test_prefix(void **state)
 {
     (void)state;
@@ -121,9 +135,8 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_width),
-        cmocka_unit_test(test_fit_ascii),
-        cmocka_unit_test(test_fit_wide),
+        cmocka_unit_test(test_width),    cmocka_unit_test(test_fit_ascii),
+        cmocka_unit_test(test_fit_wide), cmocka_unit_test(test_fit_not_utf8),
         cmocka_unit_test(test_prefix),
     };
 
