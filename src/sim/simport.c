@@ -479,6 +479,31 @@ simport_forget(struct simport_set *set, const char *uid)
 }
 
 void
+simport_sweep(struct simport_set *set,
+              int (*alive)(void *data, const char *uid), void *data)
+{
+    struct simport_backend *b;
+    char                  **dead = NULL;
+    size_t                  n = 0, i;
+
+    for (b = set->backends; b != NULL; b = b->next) {
+        for (i = 0; i < n; i++) {
+            if (strcmp(dead[i], b->uid) == 0)
+                break;
+        }
+        if (i == n && !alive(data, b->uid)) {
+            dead = xrealloc(dead, (n + 1) * sizeof *dead);
+            dead[n++] = xstrdup(b->uid);
+        }
+    }
+    for (i = 0; i < n; i++) {
+        simport_forget(set, dead[i]);
+        free(dead[i]);
+    }
+    free(dead);
+}
+
+void
 simport_set_close(struct simport_set *set, void (*done_cb)(void *), void *data)
 {
     struct simport_backend *b, *next;

@@ -34,6 +34,9 @@ int simport_lookup(struct simport_set *, const char *uid, int port);
 void simport_restarted(struct simport_set *, const char *uid);
 /* The pod is gone: close its backends, drop its file systems. */
 void simport_forget(struct simport_set *, const char *uid);
+/* Forget every pod whose uid alive() says is gone. */
+void simport_sweep(struct simport_set *,
+                   int (*alive)(void *data, const char *uid), void *data);
 /* A container's files (created on first use, owned by the set). */
 struct simexec_fs *simport_fs(struct simport_set *, const char *uid,
                               const char *container);

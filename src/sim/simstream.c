@@ -150,8 +150,28 @@ simstream_container(struct simreq *r, const cJSON *pod, const char *name)
     return NULL;
 }
 
+static int
+simstream_uid_alive(void *data, const char *uid)
+{
+    struct simstream *ss = data;
+    struct simsnap  **snaps;
+    size_t            n, i;
+    int               found = 0;
+
+    n = simstore_list(ss->sim->store, &simres_pods, NULL, &snaps);
+    for (i = 0; i < n && !found; i++) {
+        const char *u = simstream_str(
+            simstream_get(snaps[i]->obj, "metadata", NULL), "uid");
+
+        found = u != NULL && strcmp(u, uid) == 0;
+    }
+    free(snaps);
+    return found;
+}
+
 /* A backend for every declared port of every container of the pod (they
- * share localhost, so any container's curl reaches any of them). */
+ * share localhost, so any container's curl reaches any of them). Backends
+ * of pods that are gone are closed first. */
 static void
 simstream_backends(struct simstream *ss, const cJSON *pod)
 {
@@ -162,6 +182,7 @@ simstream_backends(struct simstream *ss, const cJSON *pod)
 
     if (uid == NULL || name == NULL)
         return;
+    simport_sweep(ss->ports, simstream_uid_alive, ss);
     cJSON_ArrayForEach(c, simstream_get(pod, "spec", "containers"))
     {
         cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(c, "ports"))

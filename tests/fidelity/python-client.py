@@ -4,6 +4,7 @@ list + watch, exec with stream() (v4.channel.k8s.io, exit code through
 returncode), and portforward() to http-go:8080 (Welcome! http-go).
 Usage: python-client.py KUBECONFIG
 """
+import json
 import sys
 import threading
 import time
@@ -78,6 +79,23 @@ def main():
     resp.run_forever(timeout=30)
     check(resp.read_stdout() == "from-stdin\n", "exec sh reads stdin")
     check(resp.returncode == 5, "exec sh exit 5 (got %r)" % resp.returncode)
+
+    # an interactive shell on a tty: prompt, echo, resize on channel 4
+    resp = stream(v1.connect_get_namespaced_pod_exec, "http-go", "default",
+                  command=["sh"], stderr=True, stdin=True, stdout=True,
+                  tty=True, _preload_content=False)
+    resp.write_channel(4, json.dumps({"Width": 100, "Height": 40}))
+    resp.write_stdin("stty size\r")
+    seen = ""
+    deadline = time.time() + 30
+    while "40 100" not in seen and resp.is_open() and time.time() < deadline:
+        resp.update(timeout=1)
+        seen += resp.read_stdout(timeout=0) or ""
+    check("/ # stty size\r\n40 100\r\n" in seen,
+          "tty shell: prompt, echo and the resized size (%r)" % seen)
+    resp.write_stdin("exit 4\r")
+    resp.run_forever(timeout=30)
+    check(resp.returncode == 4, "tty shell exit 4 (got %r)" % resp.returncode)
 
     # port-forward: one WebSocket per connection
     for attempt in range(2):

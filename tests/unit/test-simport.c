@@ -65,6 +65,12 @@ exec_curl(uv_loop_t *loop, struct simport_set *set, const char *const *argv,
         uv_run(loop, UV_RUN_ONCE);
 }
 
+static int
+only_uid2(void *data, const char *uid)
+{
+    return strcmp(uid, "uid-2") == 0;
+}
+
 static void
 test_backends_via_exec_curl(void **state)
 {
@@ -104,8 +110,14 @@ test_backends_via_exec_curl(void **state)
     assert_string_equal(c.out.data, "7\n");
     kbuf_done(&c.out);
 
-    simport_forget(set, "uid-1");
+    /* a sweep closes the backends of pods that are gone, only those */
+    assert_true(simport_backend(set, "uid-2", "other", "busybox", 7) > 0);
+    simport_sweep(set, only_uid2, NULL);
     assert_int_equal(simport_lookup(set, "uid-1", 8080), -1);
+    assert_int_equal(simport_lookup(set, "uid-1", 80), -1);
+    assert_true(simport_lookup(set, "uid-2", 7) > 0);
+    simport_forget(set, "uid-2");
+    assert_int_equal(simport_lookup(set, "uid-2", 7), -1);
     simport_set_close(set, set_done, &done);
     uv_run(&loop, UV_RUN_DEFAULT);
     assert_int_equal(done, 1);
