@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -537,6 +538,9 @@ main(int argc, char **argv)
     int              at, rc;
 
     setlocale(LC_ALL, "");
+    /* A peer that hangs up must be an error on that socket, not the end of
+     * kpod (the demo simulator writes to sockets in this process too). */
+    signal(SIGPIPE, SIG_IGN);
     at = main_find_command(argc, argv);
     if (at > 0) {
         if (strcmp(argv[at], "get") == 0)
