@@ -116,6 +116,25 @@ clogs_start_logs(struct clogs *c)
     logs_start(c->logs);
 }
 
+static int
+clogs_has_container(const cJSON *spec, const char *name)
+{
+    static const char *const kinds[] = {"containers", "initContainers",
+                                        "ephemeralContainers"};
+    const cJSON             *it;
+    size_t                   k;
+
+    for (k = 0; k < nitems(kinds); k++)
+        cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(spec, kinds[k]))
+        {
+            const cJSON *n = cJSON_GetObjectItemCaseSensitive(it, "name");
+
+            if (cJSON_IsString(n) && strcmp(n->valuestring, name) == 0)
+                return 1;
+        }
+    return 0;
+}
+
 /* kubectl's default container: the annotation, else the first one;
  * stderr says which when there is a choice. */
 static void
@@ -129,12 +148,40 @@ clogs_pod_got(struct khttp_req *q, const struct khttp_response *r, void *data)
     int           n = 0;
 
     c->req = NULL;
+    if (r->status == 404) {
+        /* kubectl finds the pod through its resource builder, which words
+         * a missing pod this way. */
+        fflush(stdout);
+        fprintf(stderr,
+                "error: error from server (NotFound): pods \"%s\" not found "
+                "in namespace \"%s\"\n",
+                c->o.pod, c->o.ns);
+        c->rc = 1;
+        c->done = 1;
+        return;
+    }
     if (r->error != NULL) {
         clogs_finish(c, 1, r->error, r->reason);
         return;
     }
     pod = cJSON_ParseWithLength(r->body, r->body_len);
     spec = cJSON_GetObjectItemCaseSensitive(pod, "spec");
+    if (c->container != NULL) {
+        int ok = clogs_has_container(spec, c->container);
+
+        cJSON_Delete(pod);
+        if (!ok) {
+            /* kubectl checks the name itself before asking for logs. */
+            fflush(stdout);
+            fprintf(stderr, "error: container %s is not valid for pod %s\n",
+                    c->container, c->o.pod);
+            c->rc = 1;
+            c->done = 1;
+            return;
+        }
+        clogs_start_logs(c);
+        return;
+    }
     cs = cJSON_GetObjectItemCaseSensitive(spec, "containers");
     ann = cJSON_GetObjectItemCaseSensitive(
         cJSON_GetObjectItemCaseSensitive(pod, "metadata"), "annotations");
@@ -357,7 +404,8 @@ cmd_logs_main(int argc, char **argv)
     uv_prepare_init(&c.uv, &c.flush);
     uv_prepare_start(&c.flush, clogs_flush);
 
-    if (c.container == NULL) {
+    {
+        /* Like kubectl: find the pod first (and its default container). */
         struct khttp_opts o = {0};
         char *en = khttp_escape(c.o.ns), *ep = khttp_escape(pod), *path;
 
@@ -371,8 +419,7 @@ cmd_logs_main(int argc, char **argv)
             clogs_finish(&c, 1, cause, NULL);
             free(cause);
         }
-    } else
-        clogs_start_logs(&c);
+    }
     while (!c.done && uv_run(&c.uv, UV_RUN_ONCE) != 0)
         ;
     khttp_cancel(c.req);
