@@ -1,0 +1,567 @@
+/*
+ * Log streams against an in-process kpod-sim. A pod logs numbered lines
+ * ("n=I") at 50 lines/s while the sim drops streams and restarts itself
+ * (all connections cut, refusing for 0.5 s): the buffer must hold every
+ * number exactly once, in order, and reconnects with replayed (dropped)
+ * duplicates must really have happened. Then, on a quiet sim: a container
+ * that crashes gets a boundary marker and its next instance is followed;
+ * the state says "exited with code 1 ... waiting for restart"; a pod whose
+ * image cannot be pulled reports the kubelet's "waiting to start" message;
+ * a missing pod is an error with the server's message; a one-shot read
+ * with tailLines ends after exactly that many lines.
+ */
+#define _GNU_SOURCE
+#include "khttp.h"
+#include "kubeconfig.h"
+#include "logbuf.h"
+#include "logs-merge.h"
+#include "logs.h"
+#include "loop.h"
+#include "sim.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CHECK(c)                                                               \
+    do {                                                                       \
+        if (!(c)) {                                                            \
+            fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #c);       \
+            exit(1);                                                           \
+        }                                                                      \
+    } while (0)
+
+struct t {
+    uv_loop_t          uv;
+    struct kloop      *loop;
+    struct kclient    *client;
+    struct sim_thread *sim;
+    uv_timer_t         tick;
+};
+
+/* One followed stream and what it produced. */
+struct follow {
+    struct logs    *logs;
+    struct logbuf  *buf;
+    int             reconnecting, waiting, ended, error;
+    char            last_msg[512];
+    enum logs_state state;
+};
+
+static void
+tick_cb(uv_timer_t *t)
+{
+}
+
+/* Run the loop until cond(arg) holds; fail after secs. */
+static void
+run_until(struct t *t, int (*cond)(void *), void *arg, double secs,
+          const char *what)
+{
+    int64_t end = know_ms() + (int64_t)(secs * 1000);
+
+    while (!cond(arg)) {
+        if (know_ms() > end) {
+            fprintf(stderr, "FAIL: timed out waiting for %s\n", what);
+            exit(1);
+        }
+        uv_run(&t->uv, UV_RUN_ONCE);
+    }
+}
+
+static void
+t_start(struct t *t, const struct sim_opts *so)
+{
+    struct kube_ctx *ctx;
+    char            *cause = NULL, *url;
+    int              port = 0;
+
+    memset(t, 0, sizeof *t);
+    t->sim = sim_thread_start(so, &port, &cause);
+    if (t->sim == NULL)
+        fprintf(stderr, "sim: %s\n", cause);
+    CHECK(t->sim != NULL);
+    CHECK(uv_loop_init(&t->uv) == 0);
+    t->loop = kloop_create(&t->uv);
+    url = xasprintf("http://127.0.0.1:%d", port);
+    ctx = kube_ctx_for_url(url, "default");
+    t->client = kclient_create(t->loop, ctx);
+    kube_ctx_free(ctx);
+    free(url);
+    /* Wake the loop now and then so deadlines are checked. */
+    uv_timer_init(&t->uv, &t->tick);
+    uv_timer_start(&t->tick, tick_cb, 50, 50);
+}
+
+static void
+closed_cb(void *data)
+{
+    *(int *)data = 1;
+}
+
+static int
+flag_set(void *p)
+{
+    return *(int *)p;
+}
+
+static void
+t_stop(struct t *t)
+{
+    int closed = 0;
+
+    uv_close((uv_handle_t *)&t->tick, NULL);
+    kclient_free(t->client);
+    kloop_close(t->loop, closed_cb, &closed);
+    uv_run(&t->uv, UV_RUN_DEFAULT);
+    CHECK(closed);
+    CHECK(uv_loop_close(&t->uv) == 0);
+    sim_thread_stop(t->sim);
+}
+
+/* --- creating pods --- */
+
+struct reply {
+    int  done;
+    long status;
+};
+
+static void
+post_done(struct khttp_req *q, const struct khttp_response *r, void *data)
+{
+    struct reply *rp = data;
+
+    if (r->error != NULL)
+        fprintf(stderr, "create: %s\n", r->error);
+    rp->status = r->status;
+    rp->done = 1;
+}
+
+static int
+reply_done(void *p)
+{
+    return ((struct reply *)p)->done;
+}
+
+static void
+create_pod(struct t *t, const char *name, const char *annotations,
+           const char *policy)
+{
+    struct khttp_opts o = {0};
+    struct reply      rp = {0};
+    char             *body, *cause = NULL;
+
+    body = xasprintf(
+        "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":"
+        "\"%s\",\"annotations\":{%s}},\"spec\":{\"restartPolicy\":\"%s\","
+        "\"containers\":[{\"name\":\"app\",\"image\":\"example.com/"
+        "counter:1\"}]}}",
+        name, annotations, policy);
+    o.method = "POST";
+    o.path = "/api/v1/namespaces/default/pods";
+    o.body = body;
+    o.body_len = strlen(body);
+    CHECK(khttp_request(t->client, &o, post_done, &rp, &cause) != NULL);
+    run_until(t, reply_done, &rp, 30, "pod creation");
+    CHECK(rp.status == 201);
+    free(body);
+}
+
+/* --- following --- */
+
+static void
+on_line(struct logs *l, const struct logs_line *ln, void *data)
+{
+    struct follow *f = data;
+
+    logbuf_add(f->buf, ln->text, ln->len, ln->ts_ns, 0,
+               (ln->flags & LOGS_LINE_MARKER) ? LOGBUF_MARKER : 0);
+}
+
+static void
+on_status(struct logs *l, const struct logs_status *st, void *data)
+{
+    struct follow *f = data;
+
+    f->state = st->state;
+    f->reconnecting += st->state == LOGS_RECONNECTING;
+    f->waiting += st->state == LOGS_WAITING;
+    f->ended += st->state == LOGS_ENDED;
+    f->error += st->state == LOGS_ERROR;
+    if (st->message != NULL)
+        snprintf(f->last_msg, sizeof f->last_msg, "%s", st->message);
+}
+
+static void
+follow_start(struct t *t, struct follow *f, const char *pod, int follow,
+             int64_t tail)
+{
+    struct logs_opts o = {0};
+
+    memset(f, 0, sizeof *f);
+    f->buf = logbuf_create(0, 0);
+    o.ns = "default";
+    o.pod = pod;
+    o.tail_lines = tail;
+    o.follow = follow;
+    f->logs = logs_create(t->client, &o, on_line, on_status, f);
+    logs_start(f->logs);
+}
+
+static void
+logs_closed_cb(struct logs *l, void *data)
+{
+    *(int *)data = 1;
+}
+
+static void
+follow_stop(struct t *t, struct follow *f)
+{
+    int closed = 0;
+
+    logs_close(f->logs, logs_closed_cb, &closed);
+    run_until(t, flag_set, &closed, 10, "logs_close");
+    logbuf_free(f->buf);
+}
+
+/* The number of "n=I" in a line, or -1; line 0 is "starting ...". */
+static long
+line_number(const struct logbuf_line *l)
+{
+    const char *p;
+
+    if (strncmp(l->text, "starting ", 9) == 0)
+        return 0;
+    p = strstr(l->text, " n=");
+    return p != NULL ? strtol(p + 3, NULL, 10) : -1;
+}
+
+struct numbered {
+    struct follow *f;
+    long           want;
+};
+
+static int
+reached(void *p)
+{
+    struct numbered          *nb = p;
+    uint64_t                  end = logbuf_end(nb->f->buf);
+    const struct logbuf_line *l;
+
+    if (end == 0)
+        return 0;
+    l = logbuf_get(nb->f->buf, end - 1);
+    return line_number(l) >= nb->want;
+}
+
+static void
+test_numbered_with_faults(void)
+{
+    struct sim_opts           so = {0};
+    struct t                  t;
+    struct follow             f;
+    struct numbered           nb;
+    const struct logs_status *st;
+    uint64_t                  s;
+    long                      expect = 0;
+
+    so.host = "127.0.0.1";
+    so.scenario = "empty";
+    so.drop_watch_every = 1;
+    so.restart_every = 3;
+    t_start(&t, &so);
+    create_pod(&t, "counter", "\"kpod-sim/log-rate\":\"50\"", "Always");
+    follow_start(&t, &f, "counter", 1, -1);
+    /* 500 lines at 50/s: about 10 s, so several drops and restarts. */
+    nb.f = &f;
+    nb.want = 500;
+    run_until(&t, reached, &nb, 120, "line 500");
+    st = logs_status(f.logs);
+    fprintf(stderr, "connects %llu, duplicates dropped %llu, lines %llu\n",
+            (unsigned long long)st->connects,
+            (unsigned long long)st->duplicates, (unsigned long long)st->lines);
+    /* The faults happened: the stream was reopened and replayed lines
+     * were dropped. */
+    CHECK(st->connects >= 3);
+    CHECK(f.reconnecting >= 1);
+    CHECK(st->duplicates >= 1);
+    CHECK(logbuf_evicted(f.buf) == 0);
+    /* Every number once, in order, from 0. */
+    for (s = logbuf_first(f.buf); s < logbuf_end(f.buf); s++) {
+        const struct logbuf_line *l = logbuf_get(f.buf, s);
+        long                      n = line_number(l);
+
+        if (n != expect) {
+            fprintf(stderr, "line %llu: want n=%ld, got \"%s\"\n",
+                    (unsigned long long)s, expect, l->text);
+            exit(1);
+        }
+        CHECK(!(l->flags & LOGBUF_MARKER));
+        CHECK(s == 0 || l->ts_ns > logbuf_get(f.buf, s - 1)->ts_ns);
+        expect++;
+    }
+    CHECK(expect > 500);
+    follow_stop(&t, &f);
+    t_stop(&t);
+}
+
+static int
+has_boundary_then_restart(void *p)
+{
+    struct follow *f = p;
+    uint64_t       s;
+    int            marker = 0;
+
+    for (s = logbuf_first(f->buf); s < logbuf_end(f->buf); s++) {
+        const struct logbuf_line *l = logbuf_get(f->buf, s);
+
+        if (l->flags & LOGBUF_MARKER)
+            marker = 1;
+        else if (marker && strstr(l->text, "restart 1") != NULL)
+            return 1;
+    }
+    return 0;
+}
+
+static int
+waiting_for_restart(void *p)
+{
+    struct follow *f = p;
+
+    return f->state == LOGS_WAITING &&
+           strstr(f->last_msg, "exited with code 1") != NULL;
+}
+
+static int
+is_waiting_to_start(void *p)
+{
+    struct follow *f = p;
+
+    /* First "not scheduled yet" (204), then the kubelet's reason. */
+    return f->state == LOGS_WAITING &&
+           strstr(f->last_msg, "is waiting to start") != NULL;
+}
+
+static int
+is_final(void *p)
+{
+    struct follow *f = p;
+
+    return f->state == LOGS_ENDED || f->state == LOGS_ERROR;
+}
+
+/* --- merged --- */
+
+struct merged {
+    int64_t last_ts;
+    long    next[2]; /* next expected number per source */
+    int     count[2];
+    int     out_of_order;
+};
+
+static void
+merged_line(struct logs_merge *m, unsigned src, const char *prefix,
+            const struct logs_line *ln, void *data)
+{
+    struct merged     *mg = data;
+    struct logbuf_line l = {0};
+    char              *text = xstrndup(ln->text, ln->len);
+    long               n;
+
+    CHECK(src < 2);
+    CHECK(strcmp(prefix, src == 0 ? "[pod/m1]" : "[pod/m2]") == 0);
+    l.text = text;
+    l.len = ln->len;
+    n = line_number(&l);
+    free(text);
+    if (n != mg->next[src]) {
+        fprintf(stderr, "merged: %s want %ld got %ld\n", prefix, mg->next[src],
+                n);
+        exit(1);
+    }
+    mg->next[src]++;
+    mg->count[src]++;
+    if (ln->ts_ns < mg->last_ts)
+        mg->out_of_order++;
+    mg->last_ts = ln->ts_ns;
+}
+
+static int
+merged_enough(void *p)
+{
+    struct merged *mg = p;
+
+    return mg->count[0] >= 60 && mg->count[1] >= 20;
+}
+
+static void
+merge_closed(struct logs_merge *m, void *data)
+{
+    *(int *)data = 1;
+}
+
+static void
+got_pod(struct khttp_req *q, const struct khttp_response *r, void *data)
+{
+    int *state = data;
+
+    *state = r->body != NULL && strstr(r->body, "\"running\":{") ? 2 : 1;
+}
+
+static int
+state_set(void *p)
+{
+    return *(int *)p != 0;
+}
+
+/* Poll the pod until its container runs. */
+static void
+wait_running(struct t *t, const char *name)
+{
+    struct khttp_opts o = {0};
+    char             *path, *cause = NULL;
+    int64_t           end = know_ms() + 60000;
+    int               state = 0;
+
+    path = xasprintf("/api/v1/namespaces/default/pods/%s", name);
+    o.path = path;
+    while (state != 2) {
+        CHECK(know_ms() < end);
+        state = 0;
+        CHECK(khttp_request(t->client, &o, got_pod, &state, &cause) != NULL);
+        run_until(t, state_set, &state, 30, "pod GET");
+    }
+    free(path);
+}
+
+static void
+test_merged(struct t *t)
+{
+    struct logs_merge *m;
+    struct logs_opts   o = {0};
+    struct merged      mg = {0};
+    int                closed = 0;
+
+    create_pod(t, "m1", "\"kpod-sim/log-rate\":\"20\"", "Always");
+    create_pod(t, "m2", "\"kpod-sim/log-rate\":\"7\"", "Always");
+    wait_running(t, "m1");
+    wait_running(t, "m2");
+    m = logs_merge_create(t->client, 3000, merged_line, NULL, &mg);
+    o.ns = "default";
+    o.tail_lines = -1;
+    o.follow = 1;
+    o.pod = "m1";
+    CHECK(logs_merge_add(m, &o) == 0);
+    o.pod = "m2";
+    CHECK(logs_merge_add(m, &o) == 1);
+    CHECK(logs_merge_count(m) == 2);
+    logs_merge_start(m);
+    run_until(t, merged_enough, &mg, 60, "merged lines");
+    /* Both sources, each complete and in order, interleaved by time. */
+    CHECK(mg.out_of_order == 0);
+    logs_merge_close(m, merge_closed, &closed);
+    run_until(t, flag_set, &closed, 10, "merge close");
+}
+
+static void
+test_restarts_and_errors(void)
+{
+    struct sim_opts so = {0};
+    struct t        t;
+    struct follow   f;
+    uint64_t        s;
+    long            expect = 0;
+    int             markers = 0;
+
+    so.host = "127.0.0.1";
+    so.scenario = "empty";
+    t_start(&t, &so);
+
+    /* A container that crashes after 3 s and restarts at once (the first
+     * back-off is zero), then waits 10 s (CrashLoopBackOff). Followed
+     * from its first instance. */
+    create_pod(&t, "crasher",
+               "\"kpod-sim/log-rate\":\"20\",\"kpod-sim/crash-after\":\"3\"",
+               "Always");
+    wait_running(&t, "crasher");
+    follow_start(&t, &f, "crasher", 1, -1);
+    run_until(&t, has_boundary_then_restart, &f, 60, "restart boundary");
+    /* Instance 0 complete (0..k), one marker, then instance 1 from 0. */
+    for (s = logbuf_first(f.buf); s < logbuf_end(f.buf); s++) {
+        const struct logbuf_line *l = logbuf_get(f.buf, s);
+
+        if (l->flags & LOGBUF_MARKER) {
+            CHECK(strstr(l->text, "restart") != NULL);
+            CHECK(expect > 20); /* 3 s at 20/s before the crash */
+            markers++;
+            expect = 0;
+            continue;
+        }
+        if (line_number(l) != expect ||
+            (expect == 0 &&
+             !strstr(l->text, markers ? "restart 1" : "restart 0"))) {
+            fprintf(stderr, "crasher line %llu: want n=%ld, got \"%s\"\n",
+                    (unsigned long long)s, expect, l->text);
+            exit(1);
+        }
+        expect++;
+    }
+    CHECK(markers == 1);
+    CHECK(logs_status(f.logs)->boundaries == 1);
+    /* The second crash: back-off, and the state says so. */
+    run_until(&t, waiting_for_restart, &f, 30, "waiting for restart");
+    follow_stop(&t, &f);
+
+    /* Image pull failure: the kubelet's words, and we keep waiting. */
+    create_pod(&t, "nopull", "\"kpod-sim/image-pull\":\"fail\"", "Always");
+    follow_start(&t, &f, "nopull", 1, -1);
+    run_until(&t, is_waiting_to_start, &f, 30, "waiting to start");
+    fprintf(stderr, "nopull: %s\n", f.last_msg);
+    CHECK(strstr(f.last_msg, "is waiting to start") != NULL);
+    CHECK(strstr(f.last_msg, "container \"app\" in pod \"nopull\"") != NULL);
+    follow_stop(&t, &f);
+
+    /* A pod that does not exist: the server's message, final. */
+    follow_start(&t, &f, "nope", 1, -1);
+    run_until(&t, is_final, &f, 30, "error state");
+    CHECK(f.state == LOGS_ERROR);
+    CHECK(strcmp(f.last_msg, "pods \"nope\" not found") == 0);
+    CHECK(logs_status(f.logs)->reason != NULL);
+    CHECK(strcmp(logs_status(f.logs)->reason, "NotFound") == 0);
+    follow_stop(&t, &f);
+
+    /* One-shot read with a tail: exactly that many lines, then ended. */
+    create_pod(&t, "quick", "\"kpod-sim/log-rate\":\"100\"", "Always");
+    {
+        struct follow w;
+
+        follow_start(&t, &w, "quick", 1, -1);
+        struct numbered nb = {&w, 50};
+
+        run_until(&t, reached, &nb, 30, "50 lines of quick");
+        follow_stop(&t, &w);
+    }
+    follow_start(&t, &f, "quick", 0, 7);
+    run_until(&t, is_final, &f, 30, "one-shot read");
+    CHECK(f.state == LOGS_ENDED);
+    CHECK(logbuf_count(f.buf) == 7);
+    for (s = 1; s < 7; s++)
+        CHECK(line_number(logbuf_get(f.buf, s)) ==
+              line_number(logbuf_get(f.buf, s - 1)) + 1);
+    CHECK(line_number(logbuf_get(f.buf, 0)) >= 43);
+    follow_stop(&t, &f);
+
+    test_merged(&t);
+    t_stop(&t);
+}
+
+int
+main(void)
+{
+    test_numbered_with_faults();
+    fprintf(stderr, "ok: numbered lines through drops and restarts\n");
+    test_restarts_and_errors();
+    fprintf(stderr, "ok: restarts, waiting, not found, one-shot\n");
+    return 0;
+}
