@@ -130,19 +130,24 @@ get_finish(struct get *g, int rc, const char *error, const char *reason)
     g->done = 1;
 }
 
-/* Print the header once (it takes part in the widths). */
+/* One watch row; the first one also brings the header, laid out in the
+ * same flush as kubectl does (so the header is as wide as the row). */
 static void
-get_header_once(struct get *g)
+get_print_watch_row(struct get *g, char **cells)
 {
-    char **h;
+    char **h = NULL;
 
-    if (g->header_done)
-        return;
-    h = get_header(g);
-    get_fit(g, h);
-    get_print_row(g, h);
-    get_free_cells(g, h);
-    g->header_done = 1;
+    if (!g->header_done) {
+        h = get_header(g);
+        get_fit(g, h);
+    }
+    get_fit(g, cells);
+    if (h != NULL) {
+        get_print_row(g, h);
+        get_free_cells(g, h);
+        g->header_done = 1;
+    }
+    get_print_row(g, cells);
 }
 
 static void get_list(struct get *);
@@ -155,6 +160,8 @@ get_print_list(struct get *g)
     char **h;
 
     if (g->nrows == 0) {
+        if (g->watch)
+            return; /* kubectl -w says nothing and waits */
         if (g->all_ns)
             fprintf(stderr, "No resources found\n");
         else
@@ -299,9 +306,7 @@ get_event(struct khttp_req *q, const char *line, size_t len, int too_long,
         if (pod_summary_init(&ps, obj) == 0) {
             char **cells = get_cells(g, &ps);
 
-            get_header_once(g);
-            get_fit(g, cells);
-            get_print_row(g, cells);
+            get_print_watch_row(g, cells);
             get_free_cells(g, cells);
             pod_summary_done(&ps);
             fflush(stdout);

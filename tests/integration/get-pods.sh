@@ -62,7 +62,7 @@ grep -q 'No resources found in nobody-here namespace.' "$TEST_TMP/kp.err" ||
 
 # -w: both watchers see the same rows for a pod's whole life, on a sim
 # whose kubelet moves it through Pending, ContainerCreating, Running.
-start_sim watch --scenario empty
+start_sim watch --scenario empty --log "$TEST_TMP/watch.reqlog"
 api POST /api/v1/namespaces/default/pods "$(pod_json default first)"
 first_running() { kc get pod first --no-headers | grep -q ' Running '; }
 wait_for 60 first_running || fail "pod first never ran"
@@ -81,15 +81,40 @@ api DELETE /api/v1/namespaces/default/pods/watched
 wait_for 60 grep -q '^watched .* Terminating ' "$TEST_TMP/kpw.out" ||
 	fail "kpod -w never showed the pod terminating"
 
-# Rows without AGE: cells are separated by 2+ spaces; AGE is cell 5.
-rows() { sed -E 's/ {2,}/\t/g' "$1" | awk -F'\t' 'BEGIN{OFS="\t"} {$5="-"; print}'; }
-watch_same() { [ "$(rows "$TEST_TMP/kpw.out")" = "$(rows "$TEST_TMP/kcw.out")" ]; }
-if ! wait_for 60 watch_same; then
+# AGE is the last column: drop its text (ages may tick between the two
+# clients) and compare everything else byte for byte, padding included.
+rows() { sed -E 's/[^ ]+$//' "$1"; }
+watch_same() { # watch_same KPOD_OUT KUBECTL_OUT
+	[ "$(rows "$1")" = "$(rows "$2")" ]
+}
+if ! wait_for 60 watch_same "$TEST_TMP/kpw.out" "$TEST_TMP/kcw.out"; then
 	diff <(rows "$TEST_TMP/kcw.out") <(rows "$TEST_TMP/kpw.out") >&2 || true
 	fail "kpod get pods -w rows differ from kubectl's"
 fi
 kill "$KPW" "$KCW" 2>/dev/null || true
 pass "get pods -w ($(wc -l <"$TEST_TMP/kpw.out") lines, same as kubectl)"
+
+# -w on an empty namespace: nothing until the first event, whose row comes
+# with the header, sized together (and no "No resources found").
+kp -w -n fresh >"$TEST_TMP/kpe.out" 2>"$TEST_TMP/kpe.err" &
+TEST_PIDS+=("$!")
+kc get pods -w -n fresh >"$TEST_TMP/kce.out" 2>"$TEST_TMP/kce.err" &
+TEST_PIDS+=("$!")
+fresh_watches() { [ "$(grep -c 'namespaces/fresh/pods?.*watch=' "$TEST_TMP/watch.reqlog")" -ge 2 ]; }
+wait_for 30 fresh_watches || fail "the two watches on fresh never started"
+api POST /api/v1/namespaces/fresh/pods "$(pod_json fresh lonely)"
+both_running() {
+	grep -q '^lonely .* Running ' "$TEST_TMP/kpe.out" &&
+		grep -q '^lonely .* Running ' "$TEST_TMP/kce.out"
+}
+wait_for 60 both_running || fail "-w -n fresh: $(cat "$TEST_TMP/kpe.out" "$TEST_TMP/kce.out")"
+if ! wait_for 30 watch_same "$TEST_TMP/kpe.out" "$TEST_TMP/kce.out"; then
+	diff <(rows "$TEST_TMP/kce.out") <(rows "$TEST_TMP/kpe.out") >&2 || true
+	fail "kpod get pods -w -n fresh differs from kubectl's"
+fi
+cmp -s "$TEST_TMP/kpe.err" "$TEST_TMP/kce.err" ||
+	fail "stderr differs: kpod '$(cat "$TEST_TMP/kpe.err")' kubectl '$(cat "$TEST_TMP/kce.err")'"
+pass "get pods -w on an empty namespace"
 
 # Unreachable: a port nobody listens on (the sim's, after it stopped).
 cat >"$TEST_TMP/dead.kubeconfig" <<EOK
