@@ -76,7 +76,7 @@ void
 widget_table_layout(struct widget_table *t, int width)
 {
     int    natural[WIDGET_TABLE_MAXCOLS];
-    int    c, w, total, shown, lowest, over, flexsum;
+    int    c, w, total, shown, lowest, over, widest;
     size_t i;
 
     for (c = 0; c < t->ncols; c++) {
@@ -116,23 +116,20 @@ widget_table_layout(struct widget_table *t, int width)
         t->width[lowest] = 0;
     }
 
-    /* Still too wide: shrink flexible columns (down to 4 cells each). */
+    /* Still too wide: take a cell at a time from the widest flexible
+     * column (never below 4), so NAME and STATUS shrink together. */
     over = total - width;
-    if (over > 0) {
-        flexsum = 0;
+    while (over > 0) {
+        widest = -1;
         for (c = 0; c < t->ncols; c++)
-            if (t->width[c] > 4 && t->cols[c].flex)
-                flexsum += t->width[c] - 4;
-        for (c = 0; c < t->ncols && over > 0 && flexsum > 0; c++) {
-            if (t->width[c] <= 4 || !t->cols[c].flex)
-                continue;
-            w = t->width[c] - 4;
-            if (w > over)
-                w = over;
-            t->width[c] -= w;
-            total -= w;
-            over -= w;
-        }
+            if (t->cols[c].flex && t->width[c] > 4 &&
+                (widest < 0 || t->width[c] > t->width[widest]))
+                widest = c;
+        if (widest < 0)
+            break;
+        t->width[widest]--;
+        total--;
+        over--;
     }
     t->total = total;
     t->laid_width = width;
