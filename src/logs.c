@@ -58,6 +58,8 @@ struct logs {
     char              *message, *exit_reason, *reason;
 
     struct logs_dedup dd;
+    char              ts_cache[19]; /* the last "2006-01-02T15:04:05" */
+    int64_t           ts_secs;      /* its value, -1 = none */
     struct khttp_req *req;
     enum logs_req     req_kind;
     uv_timer_t        timer;
@@ -157,17 +159,15 @@ logs_days(int64_t y, int m, int d)
     return era * 146097 + doe - 719468;
 }
 
-size_t
-logs_parse_ts(const char *s, size_t len, int64_t *ns)
+/* The calendar part "2006-01-02T15:04:05" to seconds, or -1. */
+static int64_t
+logs_parse_secs(const char *s)
 {
-    int     y, mo, d, h, mi, se, oh = 0, om = 0, sign = 0;
-    int64_t frac = 0;
-    size_t  i = 19;
-    int     nd = 0;
+    int y, mo, d, h, mi, se;
 
-    if (len < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' ||
-        s[13] != ':' || s[16] != ':')
-        return 0;
+    if (s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
+        s[16] != ':')
+        return -1;
     y = logs_digits(s, 4);
     mo = logs_digits(s + 5, 2);
     d = logs_digits(s + 8, 2);
@@ -176,7 +176,18 @@ logs_parse_ts(const char *s, size_t len, int64_t *ns)
     se = logs_digits(s + 17, 2);
     if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 ||
         mi < 0 || mi > 59 || se < 0 || se > 60)
-        return 0;
+        return -1;
+    return logs_days(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+}
+
+/* The rest after the seconds: fraction, zone, the space. */
+static size_t
+logs_parse_rest(const char *s, size_t len, int64_t secs, int64_t *ns)
+{
+    int     oh = 0, om = 0, sign = 0, nd = 0;
+    int64_t frac = 0;
+    size_t  i = 19;
+
     if (i < len && s[i] == '.') {
         for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
             if (nd >= 9)
@@ -205,11 +216,36 @@ logs_parse_ts(const char *s, size_t len, int64_t *ns)
             return 0;
         i++; /* the separating space */
     }
-    *ns = ((logs_days(y, mo, d) * 86400 + h * 3600 + mi * 60 + se) -
-           sign * (oh * 3600 + om * 60)) *
-              (int64_t)1000000000 +
-          frac;
+    *ns = (secs - sign * (oh * 3600 + om * 60)) * (int64_t)1000000000 + frac;
     return i;
+}
+
+size_t
+logs_parse_ts(const char *s, size_t len, int64_t *ns)
+{
+    int64_t secs;
+
+    if (len < 20 || (secs = logs_parse_secs(s)) < 0)
+        return 0;
+    return logs_parse_rest(s, len, secs, ns);
+}
+
+/* logs_parse_ts for a stream: consecutive lines share their second, so
+ * the calendar arithmetic is done once per second, not once per line. */
+static size_t
+logs_parse_ts_cached(struct logs *l, const char *s, size_t len, int64_t *ns)
+{
+    if (len < 20)
+        return 0;
+    if (l->ts_secs < 0 || memcmp(s, l->ts_cache, 19) != 0) {
+        int64_t secs = logs_parse_secs(s);
+
+        if (secs < 0)
+            return 0;
+        memcpy(l->ts_cache, s, 19);
+        l->ts_secs = secs;
+    }
+    return logs_parse_rest(s, len, l->ts_secs, ns);
 }
 
 /* --- duplicates --- */
@@ -220,20 +256,21 @@ logs_dedup_init(struct logs_dedup *dd)
     memset(dd, 0, sizeof *dd);
 }
 
+/* Forget the texts but keep their buffers: a line per timestamp is the
+ * usual case, and this runs for every line. */
 static void
 logs_dedup_forget(struct logs_dedup *dd)
 {
-    size_t i;
-
-    for (i = 0; i < dd->nseen; i++)
-        free(dd->seen[i].text);
     dd->nseen = 0;
 }
 
 void
 logs_dedup_done(struct logs_dedup *dd)
 {
-    logs_dedup_forget(dd);
+    size_t i;
+
+    for (i = 0; i < dd->cap; i++)
+        free(dd->seen[i].text);
     free(dd->seen);
     memset(dd, 0, sizeof *dd);
 }
@@ -258,11 +295,18 @@ logs_dedup_remember(struct logs_dedup *dd, const char *text, size_t len)
     if (dd->nseen >= LOGS_MAX_SEEN)
         return;
     if (dd->nseen == dd->cap) {
-        dd->cap = dd->cap ? dd->cap * 2 : 4;
-        dd->seen = xrealloc(dd->seen, dd->cap * sizeof *dd->seen);
+        size_t ncap = dd->cap ? dd->cap * 2 : 4;
+
+        dd->seen = xrealloc(dd->seen, ncap * sizeof *dd->seen);
+        memset(dd->seen + dd->cap, 0, (ncap - dd->cap) * sizeof *dd->seen);
+        dd->cap = ncap;
     }
     s = &dd->seen[dd->nseen++];
-    s->text = xmalloc(len + 1);
+    if (s->text == NULL || s->size < len + 1) {
+        free(s->text);
+        s->size = len + 1 > 128 ? len + 1 : 128;
+        s->text = xmalloc(s->size);
+    }
     memcpy(s->text, text, len);
     s->text[len] = '\0';
     s->len = len;
@@ -663,7 +707,7 @@ logs_on_line(struct khttp_req *q, const char *line, size_t len, int too_long,
 
     if (l->closing)
         return;
-    n = logs_parse_ts(line, len, &ns);
+    n = logs_parse_ts_cached(l, line, len, &ns);
     ln.text = line + n;
     ln.len = len - n;
     if (n > 0) {
@@ -845,6 +889,7 @@ logs_create(struct kclient *client, const struct logs_opts *o,
     l->st.exit_code = -1;
     l->st.restarts = -1;
     logs_dedup_init(&l->dd);
+    l->ts_secs = -1;
     uv_timer_init(kloop_uv(kclient_loop(client)), &l->timer);
     l->timer.data = l;
     return l;

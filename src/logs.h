@@ -108,12 +108,12 @@ size_t logs_parse_ts(const char *line, size_t len, int64_t *ns);
  * seen and the texts seen at exactly that timestamp (a multiset). */
 struct logs_seen {
     char  *text;
-    size_t len;
-    int    used; /* matched by a replayed line since the last resume */
+    size_t len, size; /* size: the allocation, reused */
+    int    used;      /* matched by a replayed line since the last resume */
 };
 struct logs_dedup {
     int64_t           last_ts; /* 0 = nothing seen */
-    struct logs_seen *seen;
+    struct logs_seen *seen;    /* cap entries, nseen in use */
     size_t            nseen, cap;
     int               replay; /* after a resume, until a newer line */
 };
