@@ -523,15 +523,19 @@ sim_thread_start(const struct sim_opts *opts, int *port, char **cause)
     return st;
 }
 
-void
+int
 sim_thread_stop(struct sim_thread *st)
 {
+    int rc;
+
     if (st == NULL)
-        return;
+        return 0;
     uv_async_send(&st->stop);
     uv_thread_join(&st->tid);
     uv_sem_destroy(&st->ready);
+    rc = st->loop_close_rc;
     free(st);
+    return rc;
 }
 
 /* ---- kubeconfig ------------------------------------------------------ */

@@ -41,7 +41,9 @@ void sim_close(struct sim *, void (*done_cb)(void *), void *data);
 struct sim_thread;
 struct sim_thread *sim_thread_start(const struct sim_opts *, int *port,
                                     char **cause);
-void               sim_thread_stop(struct sim_thread *); /* joins */
+/* Stop and join; returns uv_loop_close() of the thread's loop (0 = every
+ * handle was closed). */
+int sim_thread_stop(struct sim_thread *);
 
 /* Write a kubeconfig pointing at http://host:port (context "kpod-sim"). */
 int sim_write_kubeconfig(const char *path, const char *host, int port,
