@@ -170,6 +170,7 @@ struct sim {
     unsigned          drops;
     uv_timer_t        churn_timer, event_timer, restart_timer;
     uv_timer_t        relisten_timer;
+    uint64_t          churn_start, churn_done, event_start, event_done;
     int               done_called;
     struct simload   *load;
     int               refusing; /* --restart-every: listener closed */

@@ -157,11 +157,34 @@ expire_cb(uv_timer_t *t)
     simwatch_expire_all(t->data);
 }
 
+/* How many of rate-per-second things are due by now (catches up when
+ * the loop was busy). */
+static int
+sim_due(struct sim *sim, double rate, uint64_t *start, uint64_t *done)
+{
+    uint64_t now = uv_now(sim->loop), want;
+
+    if (*start == 0)
+        *start = now;
+    want = (uint64_t)((double)(now - *start) * rate / 1000.0);
+    if (want <= *done)
+        return 0;
+    if (want - *done > 100000)
+        *done = want - 100000;
+    {
+        int n = (int)(want - *done);
+
+        *done = want;
+        return n;
+    }
+}
+
 static void
 churn_cb(uv_timer_t *t)
 {
     struct sim *sim = t->data;
-    int i, n = sim->opts.churn >= 100 ? (int)(sim->opts.churn / 100) : 1;
+    int         i,
+        n = sim_due(sim, sim->opts.churn, &sim->churn_start, &sim->churn_done);
 
     for (i = 0; i < n; i++) {
         if (simload_churn(sim) != 0)
@@ -173,9 +196,11 @@ static void
 event_cb(uv_timer_t *t)
 {
     struct sim *sim = t->data;
-    int n = sim->opts.event_rate >= 100 ? (int)(sim->opts.event_rate / 100) : 1;
+    int         n =
+        sim_due(sim, sim->opts.event_rate, &sim->event_start, &sim->event_done);
 
-    simload_events(sim, n);
+    if (n > 0)
+        simload_events(sim, n);
 }
 
 static void sim_restart_listen(struct sim *);
