@@ -16,8 +16,10 @@ running() {
 	[ "$(kc get pod "$1" -o jsonpath='{.status.phase}')" = Running ]
 }
 wait_for 60 running http-go || fail "http-go never Running"
-wait_for 60 grep -q . <(kc get events --field-selector involvedObject.name=http-go,reason=Started -o name) ||
-	fail "no Started event for http-go"
+started_event() {
+	[ -n "$(kc get events --field-selector involvedObject.name=http-go,reason=Started -o name)" ]
+}
+wait_for 60 started_event || fail "no Started event for http-go"
 
 kc describe pod http-go >"$TEST_TMP/http-go.txt" || fail "describe http-go"
 cat "$TEST_TMP/http-go.txt"

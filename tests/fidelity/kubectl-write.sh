@@ -41,7 +41,7 @@ sed -i 's/tier: web/tier: front/' "$TEST_TMP/web.yaml"
 kc apply -f "$TEST_TMP/web.yaml" >"$TEST_TMP/apply2.out" 2>&1 || fail "apply again"
 grep -q '^pod/web-apply configured$' "$TEST_TMP/apply2.out" || fail "apply configure: $(cat "$TEST_TMP/apply2.out")"
 [ "$(kc get pod web-apply -o jsonpath='{.metadata.labels.tier}')" = front ] || fail "apply did not patch"
-kc get pod web-apply -o jsonpath='{.metadata.annotations}' | grep -q 'last-applied-configuration' ||
+grep -q 'last-applied-configuration' <<<"$(kc get pod web-apply -o jsonpath='{.metadata.annotations}')" ||
 	fail "no last-applied annotation"
 sed -i 's/tier: front/tier: ssa/' "$TEST_TMP/web.yaml"
 kc apply --server-side -f "$TEST_TMP/web.yaml" >"$TEST_TMP/ssa.out" 2>&1 || fail "ssa: $(cat "$TEST_TMP/ssa.out")"

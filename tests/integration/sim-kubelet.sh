@@ -42,15 +42,16 @@ create '{"metadata":{"name":"flap","annotations":{"kpod-sim/ready-flap":"2"}},"s
 podq crash 'True' || fail "crash pod missing"
 wait_for 60 podq crash "st['phase'] == 'Running' and cs.get('state', {}).get('waiting', {}).get('reason') == 'CrashLoopBackOff' and cs['restartCount'] >= 1 and cs['lastState']['terminated']['exitCode'] == 2 and cs['lastState']['terminated']['reason'] == 'Error'" ||
 	fail "no CrashLoopBackOff: $(cat "$TEST_TMP/q-crash.json")"
-events_of crash | grep -q '^Warning BackOff [0-9]* Back-off restarting failed container c in pod crash_default(' ||
+grep -q '^Warning BackOff [0-9]* Back-off restarting failed container c in pod crash_default(' <<<"$(events_of crash)" ||
 	fail "no BackOff event: $(events_of crash)"
 pass "crash -> CrashLoopBackOff with restarts and a BackOff event"
 
 wait_for 60 podq badimg "cs.get('state', {}).get('waiting', {}).get('reason') == 'ImagePullBackOff' and cs['ready'] is False and st['phase'] == 'Pending'" ||
 	fail "no ImagePullBackOff: $(cat "$TEST_TMP/q-badimg.json")"
-events_of badimg | grep -q '^Warning Failed [0-9]* Failed to pull image "nginx:no-such-tag": .*not found' ||
+ev=$(events_of badimg)
+grep -q '^Warning Failed [0-9]* Failed to pull image "nginx:no-such-tag": .*not found' <<<"$ev" ||
 	fail "no pull failure event: $(events_of badimg)"
-events_of badimg | grep -q '^Warning Failed [0-9]* Error: ImagePullBackOff' || fail "no ImagePullBackOff event"
+grep -q '^Warning Failed [0-9]* Error: ImagePullBackOff' <<<"$ev" || fail "no ImagePullBackOff event"
 pass "unknown image -> ErrImagePull, ImagePullBackOff"
 
 wait_for 60 podq ok-job "st['phase'] == 'Succeeded' and cs['state']['terminated']['reason'] == 'Completed' and cs['state']['terminated']['exitCode'] == 0 and cond['Ready'] == 'False'" ||
@@ -65,7 +66,10 @@ pass "init containers run to completion first"
 
 wait_for 60 podq unready "st['phase'] == 'Running' and 'running' in cs['state']" || fail "unready not running"
 podq unready "cs['ready'] is False and cond['Ready'] == 'False'" || fail "unready is ready"
-wait_for 60 sh -c "$(declare -f events_of); PY=$PY SIM_URL=$SIM_URL; events_of unready | grep -q 'Readiness probe failed: dial tcp 10.244.[0-9.]*:81: connect: connection refused'" ||
+unready_event() {
+	grep -q 'Readiness probe failed: dial tcp 10.244.[0-9.]*:81: connect: connection refused' <<<"$(events_of unready)"
+}
+wait_for 60 unready_event ||
 	fail "no readiness failure event: $(events_of unready)"
 pass "a failing readiness probe keeps READY false"
 
