@@ -127,6 +127,7 @@ struct simres {
     const char *resource; /* "pods" */
     const char *kind;     /* "Pod" */
     const char *listkind; /* "PodList" */
+    int         index;    /* its history ring in the store */
 };
 extern const struct simres simres_pods, simres_events, simres_namespaces;
 
@@ -175,7 +176,7 @@ struct sim {
     struct simload   *load;
     int               refusing; /* --restart-every: listener closed */
     uint64_t          requests;
-    FILE             *log; /* request log, or NULL */
+    FILE             *log;    /* request log, or NULL */
     struct simstream *stream; /* exec, port-forward, logs (simstream.c) */
 };
 

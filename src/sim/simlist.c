@@ -111,7 +111,7 @@ simlist_collection(struct simreq *r, const struct simres *res, const char *ns)
             simsel_done(&sel);
             return;
         }
-        if (trv < simstore_compacted(sim->store)) {
+        if (trv < simstore_compacted(sim->store, res)) {
             simhttp_status(
                 r, 410, "Expired", NULL, NULL,
                 "The provided continue parameter is too old to display a "

@@ -12,10 +12,10 @@
 #include "sim-int.h"
 #include "simstore.h"
 
-const struct simres simres_pods = {"pods", "Pod", "PodList"};
-const struct simres simres_events = {"events", "Event", "EventList"};
+const struct simres simres_pods = {"pods", "Pod", "PodList", 0};
+const struct simres simres_events = {"events", "Event", "EventList", 1};
 const struct simres simres_namespaces = {"namespaces", "Namespace",
-                                         "NamespaceList"};
+                                         "NamespaceList", 2};
 
 struct simobj {
     const struct simres *res;
@@ -25,13 +25,17 @@ struct simobj {
 };
 
 struct simstore {
-    struct sim        *sim;
-    struct simobj    **buckets;
-    size_t             nbuckets, count;
-    uint64_t           rv;
-    uint64_t           compacted; /* watching from < this is expired */
-    struct simhist    *hist;      /* ring */
-    size_t             hcap, hstart, hlen;
+    struct sim     *sim;
+    struct simobj **buckets;
+    size_t          nbuckets, count;
+    uint64_t        rv;
+    /* one history ring per resource, like the watch cache */
+    struct simring {
+        struct simhist *hist;
+        size_t          hstart, hlen;
+        uint64_t        compacted; /* watching from < this is expired */
+    } rings[SIMSTORE_NRES];
+    size_t             hcap;
     simstore_notify_cb notify;
     void              *notify_data;
 };
@@ -53,14 +57,17 @@ struct simstore *
 simstore_create(struct sim *sim, size_t history)
 {
     struct simstore *st = xcalloc(1, sizeof *st);
+    size_t           i;
 
     st->sim = sim;
     st->nbuckets = 1024;
     st->buckets = xcalloc(st->nbuckets, sizeof *st->buckets);
     st->hcap = history > 0 ? history : 10000;
-    st->hist = xcalloc(st->hcap, sizeof *st->hist);
+    for (i = 0; i < SIMSTORE_NRES; i++)
+        st->rings[i].hist = xcalloc(st->hcap, sizeof *st->rings[i].hist);
     st->rv = 1000;
-    st->compacted = st->rv;
+    for (i = 0; i < SIMSTORE_NRES; i++)
+        st->rings[i].compacted = st->rv;
     return st;
 }
 
@@ -84,7 +91,7 @@ simsnap_unref(struct simsnap *s)
 void
 simstore_free(struct simstore *st)
 {
-    size_t         i;
+    size_t         i, j;
     struct simobj *o, *next;
 
     if (st == NULL)
@@ -97,9 +104,13 @@ simstore_free(struct simstore *st)
             free(o);
         }
     }
-    for (i = 0; i < st->hlen; i++)
-        simsnap_unref(st->hist[(st->hstart + i) % st->hcap].snap);
-    free(st->hist);
+    for (j = 0; j < SIMSTORE_NRES; j++) {
+        struct simring *rg = &st->rings[j];
+
+        for (i = 0; i < rg->hlen; i++)
+            simsnap_unref(rg->hist[(rg->hstart + i) % st->hcap].snap);
+        free(rg->hist);
+    }
     free(st->buckets);
     free(st);
 }
@@ -170,24 +181,25 @@ static void
 simstore_record(struct simstore *st, const struct simres *res,
                 enum simstore_type type, struct simsnap *snap)
 {
+    struct simring *rg = &st->rings[res->index];
     struct simhist *h;
 
-    if (st->hlen == st->hcap) {
-        h = &st->hist[st->hstart];
+    if (rg->hlen == st->hcap) {
+        h = &rg->hist[rg->hstart];
         /* the oldest change falls out of the window */
-        if (h->rv > st->compacted)
-            st->compacted = h->rv;
+        if (h->rv > rg->compacted)
+            rg->compacted = h->rv;
         simsnap_unref(h->snap);
-        st->hstart = (st->hstart + 1) % st->hcap;
-        st->hlen--;
+        rg->hstart = (rg->hstart + 1) % st->hcap;
+        rg->hlen--;
     }
-    h = &st->hist[(st->hstart + st->hlen) % st->hcap];
+    h = &rg->hist[(rg->hstart + rg->hlen) % st->hcap];
     h->rv = st->rv;
     h->res = res;
     h->type = type;
     h->snap = snap;
     snap->refs++;
-    st->hlen++;
+    rg->hlen++;
     if (st->notify != NULL)
         st->notify(st->notify_data, res, type, snap);
 }
@@ -338,36 +350,41 @@ simstore_rv(struct simstore *st)
 }
 
 uint64_t
-simstore_compacted(struct simstore *st)
+simstore_compacted(struct simstore *st, const struct simres *res)
 {
-    return st->compacted;
+    return st->rings[res->index].compacted;
 }
 
 /* Forget all history: every version older than a fresh one expires. */
 void
 simstore_compact(struct simstore *st)
 {
-    size_t i;
+    size_t i, j;
 
-    for (i = 0; i < st->hlen; i++)
-        simsnap_unref(st->hist[(st->hstart + i) % st->hcap].snap);
-    st->hstart = st->hlen = 0;
     st->rv++;
-    st->compacted = st->rv;
+    for (j = 0; j < SIMSTORE_NRES; j++) {
+        struct simring *rg = &st->rings[j];
+
+        for (i = 0; i < rg->hlen; i++)
+            simsnap_unref(rg->hist[(rg->hstart + i) % st->hcap].snap);
+        rg->hstart = rg->hlen = 0;
+        rg->compacted = st->rv;
+    }
 }
 
 int
 simstore_replay(struct simstore *st, const struct simres *res, uint64_t from,
                 simstore_notify_cb cb, void *data)
 {
+    struct simring *rg = &st->rings[res->index];
     size_t          i;
     struct simhist *h;
 
-    if (from < st->compacted)
+    if (from < rg->compacted)
         return -1;
-    for (i = 0; i < st->hlen; i++) {
-        h = &st->hist[(st->hstart + i) % st->hcap];
-        if (h->rv <= from || h->res != res)
+    for (i = 0; i < rg->hlen; i++) {
+        h = &rg->hist[(rg->hstart + i) % st->hcap];
+        if (h->rv <= from)
             continue;
         cb(data, res, h->type, h->snap);
     }

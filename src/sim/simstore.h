@@ -7,6 +7,8 @@
 
 #include "sim-int.h"
 
+#define SIMSTORE_NRES 3 /* pods, events, namespaces */
+
 enum simstore_type { SIMSTORE_ADDED, SIMSTORE_MODIFIED, SIMSTORE_DELETED };
 
 struct simhist {
@@ -25,7 +27,7 @@ void             simstore_free(struct simstore *);
 void     simstore_set_notify(struct simstore *, simstore_notify_cb, void *);
 void     simsnap_unref(struct simsnap *);
 size_t   simstore_count(struct simstore *);
-uint64_t simstore_compacted(struct simstore *);
+uint64_t simstore_compacted(struct simstore *, const struct simres *);
 /* Drop all history and bump the version: older versions now expire. */
 void simstore_compact(struct simstore *);
 /* Replay changes of res after version from; -1 when from has expired. */

@@ -223,7 +223,7 @@ simwatch_expired_event(struct simwatch *w, uint64_t from)
                 "\"Failure\",\"message\":\"too old resource version: %llu "
                 "(%llu)\",\"reason\":\"Expired\",\"code\":410}}\n",
                 (unsigned long long)from,
-                (unsigned long long)simstore_compacted(w->sim->store));
+                (unsigned long long)simstore_compacted(w->sim->store, w->res));
     simwatch_write(w, &b);
     kbuf_done(&b);
 }
@@ -284,13 +284,14 @@ simwatch_start(struct simreq *r, const struct simres *res, const char *ns)
                            "invalid resource version: %s", rvs);
             return;
         }
-        if (from < simstore_compacted(sim->store) &&
+        if (from < simstore_compacted(sim->store, res) &&
             from < sim->forced_expire_rv) {
             /* a forced compaction (--expire-every): plain HTTP 410 */
-            simhttp_status(r, 410, "Expired", NULL, NULL,
-                           "too old resource version: %llu (%llu)",
-                           (unsigned long long)from,
-                           (unsigned long long)simstore_compacted(sim->store));
+            simhttp_status(
+                r, 410, "Expired", NULL, NULL,
+                "too old resource version: %llu (%llu)",
+                (unsigned long long)from,
+                (unsigned long long)simstore_compacted(sim->store, res));
             return;
         }
     }
@@ -394,7 +395,7 @@ simwatch_expire_all(struct sim *sim)
     size_t            n, i;
 
     simstore_compact(sim->store);
-    sim->forced_expire_rv = simstore_compacted(sim->store);
+    sim->forced_expire_rv = simstore_compacted(sim->store, &simres_pods);
     n = simwatch_all(sim, &all);
     for (i = 0; i < n; i++) {
         if (!simwatch_alive(sim, all[i]))

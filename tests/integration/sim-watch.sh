@@ -97,7 +97,11 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -X DELETE "$api/p2?gracePeriodSeco
 [ "$(curl -s -o /dev/null -w '%{http_code}' "$api/p2")" = 404 ] || fail "p2 not gone at once"
 pass "graceful and immediate delete"
 
-# the history window (40 changes) has moved on since rv0: ERROR 410 in a 200
+# push the pods' history window (40 changes) past rv0: ERROR 410 in a 200
+for i in $(seq 1 25); do
+	[ "$(create "x$i")" = 201 ] || fail "create x$i"
+	curl -sf -o /dev/null -X DELETE "$api/x$i?gracePeriodSeconds=0" || fail "delete x$i"
+done
 code=$(curl -s -o "$TEST_TMP/old.out" -w '%{http_code}' "$api?watch=1&resourceVersion=$rv0")
 [ "$code" = 200 ] || fail "old-RV watch gave HTTP $code"
 $PY - "$TEST_TMP/old.out" <<'PY' || fail "expired watch: $(cat "$TEST_TMP/old.out")"
