@@ -72,7 +72,8 @@ pass "the token is checked (401 without, 200 with)"
 
 running() { [ "$(kt get pod http-go -o 'jsonpath={.status.phase}')" = Running ]; }
 wait_for 90 running || fail "kubectl over https with the token: $(kt get pod http-go 2>&1)"
-kt get pods | grep -q '^http-go ' || fail "kubectl get pods over https"
+out=$(kt get pods 2>&1) || fail "kubectl get pods over https: $out"
+grep -q '^http-go ' <<<"$out" || fail "kubectl get pods over https lacks http-go: $out"
 out=$(kt exec http-go -- curl -s 127.0.0.1:8080) || fail "exec over https"
 [ "$out" = "Welcome! http-go" ] || fail "exec over https printed '$out'"
 grep -q 'exec?command=curl.*upgrade=websocket protocol=v5.channel.k8s.io$' requests.log ||
