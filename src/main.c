@@ -340,25 +340,46 @@ struct main_app {
     struct reflector  *reflector;
     struct ui         *ui;
     struct sim_thread *sim;
+    uv_timer_t         watchdog; /* bounds the shutdown */
+    int                watchdog_on;
+    int                closing; /* closes still pending */
     int                exit_code;
 };
 
 static void
+main_watchdog_closed(uv_handle_t *h)
+{
+    (void)h;
+}
+
+static void
 main_kloop_closed(void *data)
 {
-    (void)data;
+    struct main_app *app = data;
+
+    /* Everything else is closed: the watchdog was the last handle. */
+    if (app->watchdog_on)
+        uv_close((uv_handle_t *)&app->watchdog, main_watchdog_closed);
+    app->watchdog_on = 0;
+}
+
+/* One of the UI and the reflector finished closing; after both, the client
+ * and the curl glue go. */
+static void
+main_closed_one(struct main_app *app)
+{
+    if (--app->closing > 0)
+        return;
+    kclient_free(app->client);
+    app->client = NULL;
+    kloop_close(app->kloop, main_kloop_closed, app);
+    app->kloop = NULL;
 }
 
 static void
 main_ui_closed(void *data)
 {
-    struct main_app *app = data;
-
-    app->ui = NULL;
-    kclient_free(app->client);
-    app->client = NULL;
-    kloop_close(app->kloop, main_kloop_closed, app);
-    app->kloop = NULL;
+    main_closed_one(data);
 }
 
 static void
@@ -368,7 +389,18 @@ main_reflector_closed(struct reflector *r, void *data)
 
     (void)r;
     app->reflector = NULL;
-    ui_close(app->ui, main_ui_closed, app);
+    main_closed_one(app);
+}
+
+static void
+main_watchdog_cb(uv_timer_t *t)
+{
+    /* Shutting down hangs; the terminal is already restored, so leave
+     * rather than keep the user waiting on a dead process. */
+    (void)t;
+    klog("shutdown did not finish in time; exiting");
+    klog_close();
+    _exit(1);
 }
 
 static void
@@ -377,10 +409,17 @@ main_quit(struct ui *ui, void *data)
     struct main_app *app = data;
 
     (void)ui;
+    /* The terminal comes back at once (ui_close restores it first); the
+     * network shutdown follows, bounded by the watchdog. */
+    app->closing = app->reflector != NULL ? 2 : 1;
+    app->ui = NULL;
+    ui_close(ui, main_ui_closed, app);
     if (app->reflector != NULL)
         reflector_close(app->reflector, main_reflector_closed, app);
-    else
-        ui_close(app->ui, main_ui_closed, app);
+    uv_timer_init(&app->loop, &app->watchdog);
+    uv_timer_start(&app->watchdog, main_watchdog_cb, 5000, 0);
+    uv_unref((uv_handle_t *)&app->watchdog);
+    app->watchdog_on = 1;
 }
 
 static void

@@ -137,8 +137,13 @@ current-context: nowhere-ctx
 CFG
 }
 
-# e2e_exit_status: wait for kpod to end; prints its exit status.
+# e2e_exit_status: wait for kpod to end; prints its exit status. Fails
+# when kpod did not close its loop cleanly (uv_loop_close() != 0).
 e2e_exit_status() {
 	wait_for 20 test -s "$TEST_TMP/kpod.exit" || fail "kpod did not exit"
+	# kpod logs uv_loop_close's error when handles were left open.
+	if grep -q 'uv_loop_close:' "$KPOD_LOG"; then
+		fail "kpod left libuv handles open: $(grep 'uv_loop_close:' "$KPOD_LOG")"
+	fi
 	cat "$TEST_TMP/kpod.exit"
 }
