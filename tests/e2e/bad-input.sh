@@ -37,10 +37,18 @@ e2e_start 120 20
 e2e_run --kubeconfig "$cfg"
 e2e_wait 20 '^NAME +READY +STATUS'
 e2e_wait 20 'nowhere-ctx \| team-a \| 0 pods \| retrying in [0-9]+s: .*127\.0\.0\.1:1'
-pass "unreachable server: $(e2e_capture | grep -Eo 'retrying in.*' | head -n1)"
+# Read one "retrying in Ns" off the screen (it may be "connecting" in
+# between tries).
+retry_text() {
+	local screen
+	screen=$(e2e_capture) || return 1
+	first=$(grep -Eo -m1 'retrying in [0-9]+s' <<<"$screen") || return 1
+	line=$(grep -Eo -m1 'retrying in.*' <<<"$screen")
+}
+wait_for 40 retry_text || fail "no 'retrying in' to read"
+pass "unreachable server: $line"
 # The countdown moves and the retries go on (the bar shows a later try).
-first=$(e2e_capture | grep -Eo 'retrying in [0-9]+s' | head -n1)
-wait_for 40 sh -c "! tmux -L $E2E_SOCK -f /dev/null capture-pane -p -t e2e | grep -q '$first'" ||
+wait_for 40 e2e_lacks "$first" ||
 	fail "status bar stuck at '$first'"
 e2e_has 'retrying in [0-9]+s|connecting' || fail "status bar lost the state"
 pass "status bar counts down"

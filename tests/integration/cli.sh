@@ -14,7 +14,7 @@ esac
 help=$("$KPOD" --help)
 for flag in --kubeconfig --context -n, --namespace -A, --all-namespaces \
 	--demo --demo-port --demo-url-file --log -h, --help --version; do
-	printf '%s\n' "$help" | grep -q -- "$flag" || fail "--help lacks $flag"
+	grep -q -- "$flag" <<<"$help" || fail "--help lacks $flag"
 done
 [ "$("$KPOD" -h)" = "$help" ] || fail "-h differs from --help"
 # Every flag --help lists is also in the README's flag table.

@@ -40,11 +40,17 @@ e2e_capture() {
 
 # e2e_has REGEX: the screen shows a line matching REGEX.
 e2e_has() {
-	e2e_capture | grep -Eq -- "$1"
+	# Not a pipe: with pipefail, grep -q quitting early could fail the
+	# writer with SIGPIPE and flip the answer.
+	local screen
+	screen=$(e2e_capture) || return 1
+	grep -Eq -- "$1" <<<"$screen"
 }
 
 e2e_lacks() {
-	! e2e_capture | grep -Eq -- "$1"
+	local screen
+	screen=$(e2e_capture) || return 1
+	! grep -Eq -- "$1" <<<"$screen"
 }
 
 # e2e_wait SECONDS REGEX: poll the screen until REGEX shows; on timeout
