@@ -5,7 +5,6 @@
  * selection back on the same pod UID; if that pod is gone the selection
  * stays at the same position. It never draws outside its paint callback.
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
