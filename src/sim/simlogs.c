@@ -20,6 +20,11 @@
 /* At most this many lines are "on disk" per container instance (the
  * kubelet rotates files too); older ones are gone. */
 #define SIMLOGS_KEEP 100000
+/* Flow control: a stream writes at most BUDGET bytes per loop turn and
+ * pauses while the connection holds more than HIGH unsent bytes, so a
+ * slow reader costs neither memory nor other clients' latency. */
+#define SIMLOGS_BUDGET (256 * 1024)
+#define SIMLOGS_HIGH (1024 * 1024)
 
 struct simlogs {
     uv_loop_t             *loop;
@@ -45,8 +50,9 @@ struct simlogs_stream {
     void                  *data;
     struct simlogs_inst    inst;
     int                    timestamps, follow, ended;
-    int64_t                next_line; /* index of the next line to send */
-    int64_t                limit;     /* bytes left, -1 = unlimited */
+    int64_t                next_line;  /* index of the next line to send */
+    int64_t                final_line; /* lines in the run, -1 = growing */
+    int64_t                limit;      /* bytes left, -1 = unlimited */
     uv_timer_t             timer;
 };
 
@@ -302,7 +308,7 @@ simlogs_time_of(const struct simlogs_inst *in, int64_t i)
 
 /* The text of line i (without the newline). */
 static void
-simlogs_text(struct kbuf *b, const struct simlogs_inst *in, int64_t i,
+simlogs_text(struct kbuf *out, const struct simlogs_inst *in, int64_t i,
              int64_t t)
 {
     static const char *const paths[] = {"/",
@@ -329,7 +335,9 @@ simlogs_text(struct kbuf *b, const struct simlogs_inst *in, int64_t i,
     int         status = strcmp(path, "/favicon.ico") == 0 ? 404 : 200;
     time_t      s = (time_t)(t / 1000000000);
     struct tm   tm;
-    char        ip[32];
+    char        ip[32], line[512];
+    char       *b = line;
+    size_t      n = sizeof line;
 
     gmtime_r(&s, &tm);
     snprintf(ip, sizeof ip, "10.244.%d.%d", (int)((h >> 8) % 3),
@@ -337,36 +345,36 @@ simlogs_text(struct kbuf *b, const struct simlogs_inst *in, int64_t i,
     switch (simlogs_style(in->image)) {
     case STYLE_HTTP_GO:
         if (i == 0) {
-            kbuf_printf(b, "Listening on :8080 (pod %s)", in->pod);
-            return;
+            snprintf(b, n, "Listening on :8080 (pod %s)", in->pod);
+            break;
         }
-        kbuf_printf(b, "%04d/%02d/%02d %02d:%02d:%02d %s %s %s %d %dus \"%s\"",
-                    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                    tm.tm_min, tm.tm_sec, ip, (h >> 24) % 9 ? "GET" : "POST",
-                    path, status, (int)((h >> 32) % 900) + 40,
-                    agents[(h >> 40) % nitems(agents)]);
-        return;
+        snprintf(b, n, "%04d/%02d/%02d %02d:%02d:%02d %s %s %s %d %dus \"%s\"",
+                 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                 tm.tm_min, tm.tm_sec, ip, (h >> 24) % 9 ? "GET" : "POST", path,
+                 status, (int)((h >> 32) % 900) + 40,
+                 agents[(h >> 40) % nitems(agents)]);
+        break;
     case STYLE_NGINX:
-        kbuf_printf(
-            b,
-            "%s - - [%02d/%s/%04d:%02d:%02d:%02d +0000] \"%s %s "
-            "HTTP/1.1\" %d %d \"-\" \"%s\" \"-\"",
-            ip, tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour,
-            tm.tm_min, tm.tm_sec, (h >> 24) % 9 ? "GET" : "HEAD", path, status,
-            status == 200 ? 612 : 169, agents[(h >> 40) % nitems(agents)]);
-        return;
+        snprintf(b, n,
+                 "%s - - [%02d/%s/%04d:%02d:%02d:%02d +0000] \"%s %s "
+                 "HTTP/1.1\" %d %d \"-\" \"%s\" \"-\"",
+                 ip, tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900,
+                 tm.tm_hour, tm.tm_min, tm.tm_sec,
+                 (h >> 24) % 9 ? "GET" : "HEAD", path, status,
+                 status == 200 ? 612 : 169, agents[(h >> 40) % nitems(agents)]);
+        break;
     default:
         if (i == 0) {
-            kbuf_printf(b, "starting %s (%s), restart %d", in->container,
-                        in->image, in->restart);
-            return;
+            snprintf(b, n, "starting %s (%s), restart %d", in->container,
+                     in->image, in->restart);
+            break;
         }
-        kbuf_printf(b, "level=%s msg=\"%s\" container=%s n=%lld took=%dms",
-                    h % 17 == 0 ? "warn" : "info",
-                    words[(h >> 8) % nitems(words)], in->container,
-                    (long long)i, (int)((h >> 20) % 250) + 1);
-        return;
+        snprintf(b, n, "level=%s msg=\"%s\" container=%s n=%lld took=%dms",
+                 h % 17 == 0 ? "warn" : "info", words[(h >> 8) % nitems(words)],
+                 in->container, (long long)i, (int)((h >> 20) % 250) + 1);
+        break;
     }
+    kbuf_append(out, line, strnlen(line, sizeof line));
 }
 
 /* --- reading the pod --- */
@@ -654,7 +662,8 @@ simlogs_stream_end(struct simlogs_stream *s)
     simlogs_stream_free(s);
 }
 
-/* Write lines [next_line, upto) in chunks; 1 when limitBytes ran out. */
+/* Write lines [next_line, upto), at most about SIMLOGS_BUDGET bytes;
+ * 1 when limitBytes ran out. */
 static int
 simlogs_emit(struct simlogs_stream *s, int64_t upto)
 {
@@ -662,29 +671,29 @@ simlogs_emit(struct simlogs_stream *s, int64_t upto)
     char        ts[40];
     int         full = 0;
 
+    if (upto - s->next_line > SIMLOGS_KEEP)
+        s->next_line = upto - SIMLOGS_KEEP; /* rotated away meanwhile */
     kbuf_init(&b);
-    while (s->next_line < upto && !full) {
+    while (s->next_line < upto && !full && b.len < SIMLOGS_BUDGET) {
         int64_t t = simlogs_time_of(&s->inst, s->next_line);
 
         if (s->timestamps) {
             simlogs_format_time(ts, sizeof ts, t);
-            kbuf_printf(&b, "%s ", ts);
+            kbuf_append(&b, ts, strlen(ts));
+            kbuf_append(&b, " ", 1);
         }
         simlogs_text(&b, &s->inst, s->next_line, t);
-        kbuf_puts(&b, "\n");
+        kbuf_append(&b, "\n", 1);
         s->next_line++;
         if (s->limit >= 0 && (int64_t)b.len >= s->limit) {
             b.len = (size_t)s->limit;
             full = 1;
         }
-        if (b.len >= 65536 || full || s->next_line == upto) {
-            if (s->limit >= 0)
-                s->limit -= (int64_t)b.len;
-            if (b.len > 0)
-                s->out.write(s->data, b.data, b.len);
-            kbuf_reset(&b);
-        }
     }
+    if (s->limit >= 0)
+        s->limit -= (int64_t)b.len;
+    if (b.len > 0)
+        s->out.write(s->data, b.data, b.len);
     kbuf_done(&b);
     return full || s->limit == 0;
 }
@@ -727,27 +736,33 @@ static void
 simlogs_tick(uv_timer_t *t)
 {
     struct simlogs_stream *s = t->data;
-    int64_t                now = simlogs_now_ns(), end_ns, upto, wait_ms;
+    int64_t                now = simlogs_now_ns(), end_ns, target, wait_ms;
     int64_t                period = simlogs_period_ns(&s->inst);
 
-    if (s->inst.end_ns >= 0) {
-        /* A finished instance: everything, then the end. */
-        simlogs_emit(s, simlogs_count_at(&s->inst, s->inst.end_ns));
+    if (s->out.queued != NULL && s->out.queued(s->data) > SIMLOGS_HIGH) {
+        uv_timer_start(&s->timer, simlogs_tick, 5, 0);
+        return;
+    }
+    target =
+        s->final_line >= 0 ? s->final_line : simlogs_count_at(&s->inst, now);
+    if (simlogs_emit(s, target)) {
         simlogs_stream_end(s);
         return;
     }
-    upto = simlogs_count_at(&s->inst, now);
-    if (simlogs_emit(s, upto)) {
-        simlogs_stream_end(s);
+    if (s->next_line < target) {
+        uv_timer_start(&s->timer, simlogs_tick, 0, 0); /* more, next turn */
         return;
     }
-    if (!s->follow) {
+    if (s->final_line >= 0) {
         simlogs_stream_end(s);
         return;
     }
     if (!simlogs_still_running(s, &end_ns)) {
-        simlogs_emit(s, simlogs_count_at(&s->inst, end_ns));
-        simlogs_stream_end(s);
+        /* the container stopped: what it wrote until then, and the end */
+        s->final_line = simlogs_count_at(&s->inst, end_ns);
+        if (s->final_line < s->next_line)
+            s->final_line = s->next_line;
+        uv_timer_start(&s->timer, simlogs_tick, 0, 0);
         return;
     }
     /* Wake for the next line, and at least once a second to notice the
@@ -809,6 +824,13 @@ simlogs_start(struct simlogs *logs, const cJSON *pod,
     if (n - SIMLOGS_KEEP > first)
         first = n - SIMLOGS_KEEP;
     s->next_line = first;
+    /* A finished run, or a snapshot without follow, has a fixed end. */
+    if (in.end_ns >= 0)
+        s->final_line = n;
+    else if (!s->follow)
+        s->final_line = n;
+    else
+        s->final_line = -1;
     uv_timer_init(logs->loop, &s->timer);
     s->timer.data = s;
     logs->handles++;

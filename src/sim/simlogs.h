@@ -34,6 +34,8 @@ struct simlogs_out {
     /* The pod as it is now (borrowed until the callback returns), or NULL
      * when it is gone; follow streams poll it to see the container stop. */
     const struct cJSON *(*pod)(void *data);
+    /* Bytes written but not yet sent (flow control), or NULL. */
+    size_t (*queued)(void *data);
 };
 
 /* rate: default lines per second per container (--log-rate), 0 = each

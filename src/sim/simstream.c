@@ -581,10 +581,19 @@ simstream_log_cancel(struct simreq *r, void *data)
     simstream_log_free(l);
 }
 
+static size_t
+simstream_log_queued(void *data)
+{
+    struct simstream_log *l = data;
+
+    return simhttp_stream_queued(l->r);
+}
+
 static const struct simlogs_out simstream_log_out = {
     simstream_log_write,
     simstream_log_end,
     simstream_log_pod,
+    simstream_log_queued,
 };
 
 void

@@ -95,14 +95,16 @@ make_pod(const char *image, const char *state, int64_t started, int restarts,
 
 struct sink {
     struct kbuf body;
-    int         ended;
-    cJSON      *pod; /* what out.pod returns */
+    int         ended, writes;
+    cJSON      *pod;     /* what out.pod returns */
+    size_t      pending; /* what out.queued returns */
 };
 
 static void
 sink_write(void *d, const char *s, size_t n)
 {
     kbuf_append(&((struct sink *)d)->body, s, n);
+    ((struct sink *)d)->writes++;
 }
 
 static void
@@ -117,7 +119,14 @@ sink_pod(void *d)
     return ((struct sink *)d)->pod;
 }
 
-static const struct simlogs_out sink_out = {sink_write, sink_end, sink_pod};
+static size_t
+sink_queued(void *d)
+{
+    return ((struct sink *)d)->pending;
+}
+
+static const struct simlogs_out sink_out = {sink_write, sink_end, sink_pod,
+                                            sink_queued};
 
 /* Run one request to completion; returns the HTTP status. */
 static int
@@ -392,6 +401,53 @@ test_follow_ends_when_container_stops(void **state)
     cJSON_Delete(k.pod);
 }
 
+static void
+poke(uv_timer_t *t)
+{
+    (*(int *)t->data)++;
+}
+
+static void
+test_flow_control(void **state)
+{
+    uv_loop_t              loop;
+    struct simlogs        *logs;
+    struct sink            k = {0};
+    struct simlogs_opts    o;
+    struct simlogs_stream *s;
+    char                  *st = NULL;
+    uv_timer_t             t;
+    int                    fired = 0;
+
+    uv_loop_init(&loop);
+    logs = simlogs_create(&loop, 0);
+    /* 50 s at 1000 lines/s: about 3.5 MB of text */
+    k.pod = make_pod("app/worker", "running", know() - 50, 0, 0, 0, "1000", 0);
+    kbuf_init(&k.body);
+    kbuf_puts(&k.body, "");
+    k.pending = 8 << 20; /* the connection is backed up */
+    assert_int_equal(simlogs_parse_query("", "web", &o, &st), 0);
+    assert_int_equal(simlogs_start(logs, k.pod, &o, &sink_out, &k, &s, &st),
+                     200);
+    simlogs_opts_done(&o);
+    uv_timer_init(&loop, &t);
+    t.data = &fired;
+    uv_timer_start(&t, poke, 100, 0);
+    while (!fired)
+        uv_run(&loop, UV_RUN_ONCE);
+    assert_int_equal(k.body.len, 0); /* nothing while backed up */
+    assert_int_equal(k.ended, 0);
+    k.pending = 0;
+    while (!k.ended)
+        uv_run(&loop, UV_RUN_ONCE);
+    assert_in_range(count_lines(k.body.data), 50001, 51002);
+    assert_true(k.writes >= 8); /* in slices, not one 3.5 MB write */
+    uv_close((uv_handle_t *)&t, NULL);
+    kbuf_done(&k.body);
+    cJSON_Delete(k.pod);
+    finish(&loop, logs);
+}
+
 int
 main(void)
 {
@@ -400,6 +456,7 @@ main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_windows),
         cmocka_unit_test(test_follow_ends_when_container_stops),
+        cmocka_unit_test(test_flow_control),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
