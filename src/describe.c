@@ -140,6 +140,8 @@ describe_sorted(const cJSON *obj, size_t *n)
     size_t        i = 0;
 
     *n = 0;
+    if (!cJSON_IsObject(obj))
+        obj = NULL; /* a malformed map (array, string) reads as empty */
     cJSON_ArrayForEach(it, obj)(*n)++;
     v = xcalloc(*n ? *n : 1, sizeof *v);
     cJSON_ArrayForEach(it, obj) v[i++] = it;

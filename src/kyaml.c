@@ -629,7 +629,8 @@ kyaml_needs_quotes(const char *s)
     const char *p = s;
 
     cJSON_Delete(n);
-    if (quote || kyaml_is_timestamp(s))
+    /* "<<" would read back as a merge key. */
+    if (quote || kyaml_is_timestamp(s) || strcmp(s, "<<") == 0)
         return 1;
     if (*p == '-' || *p == '+')
         p++;
@@ -654,16 +655,66 @@ kyaml_emit_scalar(yaml_emitter_t *em, const char *text,
     return yaml_emitter_emit(em, &ev);
 }
 
+/* Length of the valid UTF-8 sequence at p, 0 if invalid. */
+static size_t
+kyaml_utf8_len(const unsigned char *p)
+{
+    size_t   n;
+    unsigned cp;
+
+    if (p[0] < 0x80)
+        return 1;
+    if ((p[0] & 0xe0) == 0xc0)
+        n = 2, cp = p[0] & 0x1f;
+    else if ((p[0] & 0xf0) == 0xe0)
+        n = 3, cp = p[0] & 0x0f;
+    else if ((p[0] & 0xf8) == 0xf0)
+        n = 4, cp = p[0] & 0x07;
+    else
+        return 0;
+    for (size_t i = 1; i < n; i++) {
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+        cp = cp << 6 | (p[i] & 0x3f);
+    }
+    if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) ||
+        (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+        (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return n;
+}
+
 static int
 kyaml_emit_string(yaml_emitter_t *em, const char *s)
 {
     yaml_scalar_style_t style = YAML_PLAIN_SCALAR_STYLE;
+    struct kbuf         fixed;
+    int                 bad = 0, rc;
 
+    /* libyaml refuses invalid UTF-8 (JSON input can carry it): show such
+     * bytes as U+FFFD rather than fail the whole document. */
+    kbuf_init(&fixed);
+    for (const unsigned char *p = (const unsigned char *)s; *p != '\0';) {
+        size_t n = kyaml_utf8_len(p);
+
+        if (n == 0) {
+            kbuf_puts(&fixed, "\xef\xbf\xbd");
+            bad = 1;
+            p++;
+        } else {
+            kbuf_append(&fixed, p, n);
+            p += n;
+        }
+    }
+    if (bad)
+        s = fixed.data;
     if (strchr(s, '\n') != NULL)
         style = YAML_LITERAL_SCALAR_STYLE;
     else if (kyaml_needs_quotes(s))
         style = YAML_DOUBLE_QUOTED_SCALAR_STYLE;
-    return kyaml_emit_scalar(em, s, style);
+    rc = kyaml_emit_scalar(em, s, style);
+    kbuf_done(&fixed);
+    return rc;
 }
 
 static void

@@ -161,6 +161,8 @@ pod_labels(const cJSON *labels)
     size_t        n = 0, i = 0;
     struct kbuf   b;
 
+    if (!cJSON_IsObject(labels))
+        return NULL;
     cJSON_ArrayForEach(it, labels) n++;
     if (n == 0)
         return NULL;

@@ -22,6 +22,8 @@
 #include <cjson/cJSON.h>
 
 #include "describe.h"
+#include "event.h"
+#include "pod.h"
 #include "kyaml.h"
 #include "util.h"
 
@@ -571,6 +573,116 @@ test_event_versions(void **state)
     free(json);
 }
 
+/* Visit every node of a tree in document order; returns the k-th. */
+static cJSON *
+nth_node(cJSON *n, int *k)
+{
+    cJSON *it, *r;
+
+    if ((*k)-- == 0)
+        return n;
+    cJSON_ArrayForEach(it, n) if ((r = nth_node(it, k)) != NULL) return r;
+    return NULL;
+}
+
+/* Servers and --load files can send anything: every node of the fully
+ * populated fixture (case17) and of a real pod is in turn replaced by
+ * values of each other JSON type; summary, describe, events and YAML must
+ * cope (no crash, no leak under ASan) and still print the pod's name. */
+static void
+test_type_mutations(void **state)
+{
+    static const char *const repl[] = {
+        "7",  "\"x\"", "true",         "null",
+        "[]", "{}",    "[1,\"a\",{}]", "{\"a\":[null]}"};
+    static const char *const which[] = {"case17", "case11"};
+    int                      variants = 0;
+    (void)state;
+    for (size_t w = 0; w < nitems(which); w++) {
+        char  *dir = case_dir(which[w]);
+        cJSON *pod = load_pod(dir);
+        int    nodes = 0, k;
+
+        while (k = nodes, nth_node(pod, &k) != NULL)
+            nodes++;
+        for (int i = 1; i < nodes; i++) {
+            /* one replacement type per node, cycling, keeps it O(n^2)
+             * small enough for the sanitizer build */
+            for (size_t r = (size_t)i % nitems(repl);
+                 r == (size_t)i % nitems(repl); r++) {
+                cJSON               *copy = cJSON_Duplicate(pod, 1);
+                cJSON               *target, *parent = NULL, *it;
+                struct pod_summary   ps;
+                struct event_summary es;
+                char                 buf[256], *out;
+
+                k = i;
+                target = nth_node(copy, &k);
+                /* find the parent to swap the node in place */
+                {
+                    cJSON *stack[64];
+                    int    sp = 0;
+
+                    stack[sp++] = copy;
+                    while (sp > 0 && parent == NULL) {
+                        cJSON *p = stack[--sp];
+
+                        cJSON_ArrayForEach(it, p)
+                        {
+                            if (it == target)
+                                parent = p;
+                            else if (sp < 64 && it->child != NULL)
+                                stack[sp++] = it;
+                        }
+                    }
+                }
+                if (parent == NULL) {
+                    cJSON_Delete(copy);
+                    continue;
+                }
+                if (cJSON_IsObject(parent))
+                    cJSON_ReplaceItemInObjectCaseSensitive(
+                        parent, target->string, cJSON_Parse(repl[r]));
+                else
+                    cJSON_ReplaceItemViaPointer(parent, target,
+                                                cJSON_Parse(repl[r]));
+                if (pod_summary_init(&ps, copy) == 0) {
+                    for (int c = 0; c < POD_NCOLS; c++)
+                        pod_summary_cell(&ps, (enum pod_col)c, 1800000000000LL,
+                                         buf, sizeof buf);
+                }
+                pod_summary_done(&ps);
+                /* The pod as an Event and as a list of events, too. */
+                event_summary_init(&es, copy);
+                for (int c = 0; c < EVENT_NCOLS; c++)
+                    event_summary_cell(&es, (enum event_col)c, 1800000000000LL,
+                                       buf, sizeof buf);
+                event_summary_age(&es, 1800000000000LL, buf, sizeof buf);
+                event_summary_done(&es);
+                {
+                    cJSON *evs = cJSON_CreateArray();
+
+                    cJSON_AddItemToArray(evs, cJSON_Duplicate(copy, 1));
+                    cJSON_AddItemToArray(evs, cJSON_Parse(repl[r]));
+                    out = describe_pod(copy, evs, 1800000000000LL);
+                    assert_true(strncmp(out, "Name:", 5) == 0);
+                    free(out);
+                    cJSON_Delete(evs);
+                }
+                out = kyaml_emit(copy);
+                assert_non_null(out);
+                free(out);
+                cJSON_Delete(copy);
+                variants++;
+            }
+        }
+        cJSON_Delete(pod);
+        free(dir);
+    }
+    printf("# %d mutated pods described\n", variants);
+    assert_true(variants > 500);
+}
+
 int
 main(void)
 {
@@ -582,6 +694,7 @@ main(void)
         cmocka_unit_test(test_other_fixtures),
         cmocka_unit_test(test_kubectl_golden),
         cmocka_unit_test(test_event_versions),
+        cmocka_unit_test(test_type_mutations),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

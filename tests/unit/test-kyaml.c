@@ -197,6 +197,17 @@ test_emit(void **state)
     free(y);
     cJSON_Delete(back);
 
+    /* A "<<" key is quoted (it would read back as a merge key); invalid
+     * UTF-8 from JSON input becomes U+FFFD instead of failing. */
+    cJSON_Delete(j);
+    j = cJSON_Parse("{\"<<\":\"m\",\"bad\":\"a\xff\xc3(b\"}");
+    y = kyaml_emit(j);
+    assert_string_equal(y, "\"<<\": m\nbad: a\xef\xbf\xbd\xef\xbf\xbd(b\n");
+    back = parse(y);
+    assert_string_equal(cJSON_GetObjectItem(back, "<<")->valuestring, "m");
+    cJSON_Delete(back);
+    free(y);
+
     /* Sorted output follows go-yaml's order: digits compare as numbers. */
     cJSON_Delete(j);
     j = cJSON_Parse("{\"b\":1,\"a10\":2,\"a9\":3,\"A\":4}");
@@ -289,14 +300,105 @@ test_fixtures(void **state)
     assert_true(identical >= 16); /* all but case02 (2016, before quoting) */
 }
 
+/* Property: whatever kyaml accepts, its own YAML output reads back as the
+ * same tree. Inputs are deterministic byte mutations of real pods (so
+ * quoting, block scalars, flow collections, anchors and broken indentation
+ * all occur); rejected inputs must come with a FILE:LINE:COL cause. */
+static void
+test_mutation_round_trip(void **state)
+{
+    static const char        chars[] = ":-[]{}'\"#&*!|>\n \t,?%@`~0.";
+    static const char *const cases[] = {"case17", "case11", "case04"};
+    const char              *shared = getenv("KPOD_SHARED");
+    unsigned                 seed = 12345;
+    int                      ok = 0, bad = 0;
+    (void)state;
+    if (shared == NULL)
+        fail_msg("KPOD_SHARED is not set");
+    for (size_t c = 0; c < nitems(cases); c++) {
+        char          *dir = xasprintf("%s/fixtures/real-pods", shared), *text;
+        char          *path = NULL;
+        size_t         len;
+        DIR           *d = opendir(dir);
+        struct dirent *e;
+
+        assert_non_null(d);
+        while ((e = readdir(d)) != NULL)
+            if (strncmp(e->d_name, cases[c], 6) == 0)
+                path = xasprintf("%s/%s/pod.yaml", dir, e->d_name);
+        closedir(d);
+        assert_non_null(path);
+        text = slurp(path, &len);
+        for (int m = 0; m < 300; m++) {
+            char  *mut = xstrndup(text, len), *cause = NULL, *out;
+            size_t mlen = len;
+            cJSON *a, *b;
+
+            for (int k = 0; k < 1 + m % 4; k++) {
+                size_t at;
+
+                seed = seed * 1103515245u + 12345u;
+                at = (seed >> 8) % mlen;
+                seed = seed * 1103515245u + 12345u;
+                switch ((seed >> 8) % 3) {
+                case 0: /* replace */
+                    mut[at] = chars[(seed >> 12) % (sizeof chars - 1)];
+                    break;
+                case 1: /* delete */
+                    memmove(mut + at, mut + at + 1, mlen - at);
+                    mlen--;
+                    break;
+                default: /* truncate */
+                    if (m % 7 == 0)
+                        mlen = at + 1;
+                    mut[mlen] = '\0';
+                }
+            }
+            a = kyaml_parse(mut, mlen, "m.yaml", &cause);
+            if (a == NULL) {
+                assert_non_null(cause);
+                assert_true(strncmp(cause, "m.yaml:", 7) == 0);
+                free(cause);
+                bad++;
+            } else {
+                out = kyaml_emit(a);
+                assert_non_null(out);
+                b = kyaml_parse(out, strlen(out), "out.yaml", &cause);
+                if (b == NULL || !cJSON_Compare(a, b, 1)) {
+                    char *ja = cJSON_Print(a);
+
+                    fail_msg("round trip changed the tree (%s)\n--- yaml:\n%s"
+                             "\n--- from:\n%.2000s",
+                             cause ? cause : "differs", out, ja);
+                }
+                cJSON_Delete(b);
+                cJSON_Delete(a);
+                free(out);
+                ok++;
+            }
+            free(mut);
+        }
+        free(text);
+        free(path);
+        free(dir);
+    }
+    printf("# %d mutants round-tripped, %d rejected with a position\n", ok,
+           bad);
+    assert_true(ok > 100 && bad > 100);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_scalars),  cmocka_unit_test(test_json_input),
-        cmocka_unit_test(test_multidoc), cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_anchors),  cmocka_unit_test(test_emit),
+        cmocka_unit_test(test_scalars),
+        cmocka_unit_test(test_json_input),
+        cmocka_unit_test(test_multidoc),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_anchors),
+        cmocka_unit_test(test_emit),
         cmocka_unit_test(test_fixtures),
+        cmocka_unit_test(test_mutation_round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
