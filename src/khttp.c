@@ -360,7 +360,7 @@ khttp_retry_cb(uv_timer_t *t)
 
     if (khttp_start(r, &cause) != 0) {
         struct khttp_response resp = {
-            .status = 0, .error = cause, .transport = 1};
+            .status = 0, .error = cause, .transport = 1, .retry_after = -1};
 
         r->in_done = 1;
         r->done(r, &resp, r->data);
@@ -412,6 +412,7 @@ khttp_finished(CURL *easy, CURLcode rc, void *data)
         return;
     }
     resp.status = status;
+    resp.retry_after = r->retry_after;
     if (r->on_line == NULL) {
         resp.body = r->buf.data != NULL ? r->buf.data : "";
         resp.body_len = r->buf.len;
@@ -459,7 +460,8 @@ khttp_start(struct khttp_req *r, char **cause)
     curl_easy_setopt(r->easy, CURLOPT_WRITEDATA, r);
     curl_easy_setopt(r->easy, CURLOPT_HEADERFUNCTION, khttp_header_cb);
     curl_easy_setopt(r->easy, CURLOPT_HEADERDATA, r);
-    curl_easy_setopt(r->easy, CURLOPT_ACCEPT_ENCODING, "");
+    if (!r->c->ctx->disable_compression)
+        curl_easy_setopt(r->easy, CURLOPT_ACCEPT_ENCODING, "");
     if (r->timeout_ms > 0)
         curl_easy_setopt(r->easy, CURLOPT_TIMEOUT_MS, r->timeout_ms);
     s = xasprintf("Accept: %s", r->accept);

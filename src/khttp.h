@@ -25,8 +25,9 @@ struct khttp_response {
      * the server's Status.message, else the body's first line, else the
      * transport error ("Get "URL": connection refused" style). */
     const char *error;
-    const char *reason;    /* Status.reason ("Expired", "NotFound") or NULL */
-    int         transport; /* 1 when error is a transport failure */
+    const char *reason;      /* Status.reason ("Expired", "NotFound") or NULL */
+    int         transport;   /* 1 when error is a transport failure */
+    int         retry_after; /* the server's Retry-After seconds, or -1 */
 };
 
 /* Called exactly once per successful khttp_request (not after cancel). */

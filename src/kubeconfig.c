@@ -425,6 +425,7 @@ kc_resolve(const struct kc_merged *m, const struct kube_opts *o, char **cause)
 
     stanza = xasprintf("cluster \"%s\"", clname);
     c->insecure = kc_bool(cl, "insecure-skip-tls-verify");
+    c->disable_compression = kc_bool(cl, "disable-compression");
     if ((s = kc_str(cl, "tls-server-name")) != NULL)
         c->tls_server_name = xstrdup(s);
     if ((s = kc_str(cl, "proxy-url")) != NULL)
@@ -596,6 +597,7 @@ kube_ctx_dup(const struct kube_ctx *o)
     c->ns = kc_dup(o->ns);
     c->all_ns = o->all_ns;
     c->insecure = o->insecure;
+    c->disable_compression = o->disable_compression;
     c->tls_server_name = kc_dup(o->tls_server_name);
     c->ca = kc_dupn(o->ca, o->ca_len);
     c->ca_len = o->ca_len;

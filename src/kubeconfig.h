@@ -42,6 +42,7 @@ struct kube_ctx {
     char *token; /* bearer token (token, else tokenFile's content) */
     char *username, *password; /* basic auth */
     char *proxy_url;
+    int   disable_compression; /* don't ask for gzip */
 };
 
 /* If argv[*i] is one of the flags above, store it, advance *i past its

@@ -37,13 +37,14 @@ struct reflector {
     char                   *error;
 
     struct khttp_req *req;
-    char             *rv;           /* last synced resourceVersion */
-    char             *cont;         /* continue token of the list */
-    int               unpaged;      /* continue expired: list in one go */
-    int               page;         /* pages of the current list */
-    int               listed;       /* a list completed at least once */
-    int               events;       /* events on the current watch */
-    int64_t           last_list_ms; /* when the last list completed */
+    char             *rv;             /* last synced resourceVersion */
+    char             *cont;           /* continue token of the list */
+    int               unpaged;        /* continue expired: list in one go */
+    int               page;           /* pages of the current list */
+    int               listed;         /* a list completed at least once */
+    int               events;         /* events on the current watch */
+    int64_t           last_list_ms;   /* when the last list completed */
+    int64_t           watch_start_ms; /* when the current watch began */
     int64_t           backoff_ms;
     enum refl_next    next;
 
@@ -118,17 +119,30 @@ refl_schedule(struct reflector *r, enum refl_next next, int64_t delay_ms)
 
 /* Back off, then run next; the status says when. */
 static void
-refl_retry(struct reflector *r, enum refl_next next, const char *why)
+refl_retry_after(struct reflector *r, enum refl_next next, const char *why,
+                 int retry_after_s)
 {
+    int64_t delay;
+
     r->backoff_ms = r->backoff_ms == 0 ? BACKOFF_FIRST_MS : r->backoff_ms * 2;
     if (r->backoff_ms > BACKOFF_MAX_MS)
         r->backoff_ms = BACKOFF_MAX_MS;
-    klog("%s: %s; retrying in %lld ms", r->path, why, (long long)r->backoff_ms);
+    /* The server's Retry-After is a floor, not a replacement. */
+    delay = r->backoff_ms;
+    if (retry_after_s > 0 && (int64_t)retry_after_s * 1000 > delay)
+        delay = (int64_t)retry_after_s * 1000;
+    klog("%s: %s; retrying in %lld ms", r->path, why, (long long)delay);
     refl_set_error(r, why);
     r->st.state = REFLECTOR_RETRYING;
-    r->st.retry_at_ms = know_ms() + r->backoff_ms;
-    refl_schedule(r, next, r->backoff_ms);
+    r->st.retry_at_ms = know_ms() + delay;
+    refl_schedule(r, next, delay);
     refl_notify(r);
+}
+
+static void
+refl_retry(struct reflector *r, enum refl_next next, const char *why)
+{
+    refl_retry_after(r, next, why, 0);
 }
 
 /* Query string common to list and watch. */
@@ -195,7 +209,7 @@ refl_list_done(struct khttp_req *q, const struct khttp_response *resp,
             refl_schedule(r, NEXT_LIST, 0);
             return;
         }
-        refl_retry(r, NEXT_LIST, resp->error);
+        refl_retry_after(r, NEXT_LIST, resp->error, resp->retry_after);
         return;
     }
     doc = cJSON_ParseWithLength(resp->body, resp->body_len);
@@ -366,8 +380,13 @@ refl_watch_done(struct khttp_req *q, const struct khttp_response *resp,
 
     r->req = NULL;
     if (resp->error == NULL) {
-        /* A clean end (timeout, server restart): resume where we were. */
-        refl_schedule(r, NEXT_WATCH, 0);
+        /* A clean end (timeout, server restart): resume where we were,
+         * unless the server keeps ending watches at once with nothing in
+         * them (client-go's "very short watch"): then back off. */
+        if (r->events == 0 && know_ms() - r->watch_start_ms < 1000)
+            refl_retry(r, NEXT_WATCH, "the watch ended at once");
+        else
+            refl_schedule(r, NEXT_WATCH, 0);
         return;
     }
     if (refl_is_expired(resp->status, resp->reason)) {
@@ -380,9 +399,9 @@ refl_watch_done(struct khttp_req *q, const struct khttp_response *resp,
         return;
     }
     if (resp->transport || resp->status == 429 || resp->status == 200)
-        refl_retry(r, NEXT_WATCH, resp->error);
+        refl_retry_after(r, NEXT_WATCH, resp->error, resp->retry_after);
     else
-        refl_retry(r, NEXT_LIST, resp->error);
+        refl_retry_after(r, NEXT_LIST, resp->error, resp->retry_after);
 }
 
 static void
@@ -407,6 +426,7 @@ refl_watch(struct reflector *r)
     o.on_line = refl_event;
     o.max_retries = -1; /* backoff is ours */
     r->events = 0;
+    r->watch_start_ms = know_ms();
     r->req = khttp_request(r->c, &o, refl_watch_done, r, &cause);
     kbuf_done(&q);
     if (r->req == NULL) {

@@ -82,6 +82,7 @@ static const char *B = "apiVersion: v1\n"
                        "  cluster:\n"
                        "    server: https://from-b:2\n"
                        "    insecure-skip-tls-verify: true\n"
+                       "    disable-compression: true\n"
                        "- name: c2\n"
                        "  cluster:\n"
                        "    server: http://b.example\n"
@@ -156,6 +157,7 @@ test_kubeconfig_list_merge(void **state)
     assert_non_null(c);
     assert_string_equal(c->server, "https://from-b:2");
     assert_int_equal(c->insecure, 1);
+    assert_int_equal(c->disable_compression, 1);
     assert_string_equal(c->source, a);
     kube_ctx_free(c);
 

@@ -36,15 +36,15 @@ struct fpod {
 };
 
 struct fevent {
-    long rv;
+    long  rv;
     char *line; /* the full watch line */
 };
 
 struct fconn {
-    uv_tcp_t    tcp;
-    struct kbuf in;
-    int         answered;
-    int         watching;
+    uv_tcp_t      tcp;
+    struct kbuf   in;
+    int           answered;
+    int           watching;
     struct fconn *next;
 };
 
@@ -59,7 +59,9 @@ static struct {
     struct fconn *watchers;
     int           expire_http; /* 410 as HTTP status instead of ERROR */
     int           lists, watches, pages;
-    int           fail_lists; /* answer this many lists with 500 */
+    int           fail_lists;       /* answer this many lists with 500 */
+    int           empty_watches;    /* end watches at once, with nothing */
+    int           throttle_watches; /* answer this many with 429 */
 } api;
 
 static void
@@ -135,8 +137,7 @@ pod_json(const struct fpod *p, int with_kind)
                      "\"creationTimestamp\":\"2024-05-01T10:00:00Z\"},"
                      "\"spec\":{\"containers\":[{\"name\":\"c\"}]},"
                      "\"status\":{\"phase\":\"%s\"}}",
-                     with_kind ? "\"kind\":\"Pod\",\"apiVersion\":\"v1\","
-                               : "",
+                     with_kind ? "\"kind\":\"Pod\",\"apiVersion\":\"v1\"," : "",
                      p->name, p->uid, p->rv, p->phase);
 }
 
@@ -228,6 +229,18 @@ serve_watch(struct fconn *c, const char *path)
     int  i;
 
     api.watches++;
+    if (api.empty_watches) {
+        fsend(c, "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n");
+        fend(c);
+        return;
+    }
+    if (api.throttle_watches > 0) {
+        api.throttle_watches--;
+        fsend(c, "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 2\r\n"
+                 "Content-Length: 9\r\n\r\nslow down");
+        fend(c);
+        return;
+    }
     if (qparam(path, "resourceVersion", v, sizeof v))
         from = atol(v);
     if (from < api.window) {
@@ -654,6 +667,63 @@ test_list_errors_back_off(void **state)
     env_done(&e);
 }
 
+static void
+wake_cb(uv_timer_t *t)
+{
+}
+
+static void
+test_very_short_watches_back_off(void **state)
+{
+    uv_timer_t wake;
+    struct env e;
+    int        w0;
+    int64_t    t0;
+
+    env_init(&e, 0);
+    api_create(0, "Running");
+    reflector_start(e.refl);
+    RUN_UNTIL(&e, live(&e) && in_sync(&e));
+    w0 = api.watches;
+    api.empty_watches = 1;
+    api_drop_watches();
+    t0 = know_ms();
+    /* The loop sleeps until its next timer: wake it at 3 s to look. */
+    uv_timer_init(&e.uv, &wake);
+    uv_timer_start(&wake, wake_cb, 3000, 0);
+    RUN_UNTIL(&e, know_ms() - t0 >= 3000);
+    uv_close((uv_handle_t *)&wake, NULL);
+    /* Retries at 0.8 and 2.4 s: a few tries, not a hot loop. */
+    assert_in_range(api.watches - w0, 2, 3);
+    assert_int_equal(reflector_status(e.refl)->state, REFLECTOR_RETRYING);
+    assert_non_null(strstr(reflector_status(e.refl)->error, "at once"));
+    api.empty_watches = 0;
+    api_modify(0, "Failed");
+    RUN_UNTIL(&e, live(&e) && in_sync(&e));
+    env_done(&e);
+}
+
+static void
+test_watch_retry_after(void **state)
+{
+    struct env e;
+    int64_t    t0;
+
+    env_init(&e, 0);
+    api_create(0, "Running");
+    api.throttle_watches = 1;
+    t0 = know_ms();
+    reflector_start(e.refl);
+    RUN_UNTIL(&e, reflector_status(e.refl)->state == REFLECTOR_RETRYING);
+    assert_true(reflector_status(e.refl)->retry_at_ms - t0 >= 1900);
+    assert_string_equal(reflector_status(e.refl)->error, "slow down");
+    RUN_UNTIL(&e, live(&e) && in_sync(&e));
+    /* Retry-After: 2 beat the 0.8 s backoff. */
+    assert_true(know_ms() - t0 >= 1900);
+    assert_int_equal(api.lists, 1); /* a 429 re-watches, it does not relist */
+    env_done(&e);
+}
+
 int
 main(void)
 {
@@ -664,6 +734,8 @@ main(void)
         cmocka_unit_test(test_expired_http_status),
         cmocka_unit_test(test_garbage_restarts_with_backoff),
         cmocka_unit_test(test_list_errors_back_off),
+        cmocka_unit_test(test_very_short_watches_back_off),
+        cmocka_unit_test(test_watch_retry_after),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
