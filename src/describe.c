@@ -678,3 +678,69 @@ describe_pod(const struct cJSON *pod, const struct cJSON *events,
 {
     return describe_pod_version(pod, events, now_ms, 32);
 }
+
+/* What kubectl describe matches events by (reference.GetReference with the
+ * kind dropped, mirror pods by their config.mirror uid). */
+static void
+describe_event_ref(const cJSON *pod, const char **name, const char **ns,
+                   const char **uid)
+{
+    const cJSON *meta = describe_get(pod, "metadata");
+    const cJSON *mirror = describe_get(describe_get(meta, "annotations"),
+                                       "kubernetes.io/config.mirror");
+
+    *name = describe_str(meta, "name");
+    *ns = describe_str(meta, "namespace");
+    *uid = cJSON_IsString(mirror) ? mirror->valuestring
+                                  : describe_str(meta, "uid");
+}
+
+/* fields.EscapeValue: backslash, comma and equals get a backslash. */
+static void
+describe_escape_field(struct kbuf *b, const char *v)
+{
+    for (; *v != '\0'; v++) {
+        if (*v == '\\' || *v == ',' || *v == '=')
+            kbuf_append(b, "\\", 1);
+        kbuf_append(b, v, 1);
+    }
+}
+
+char *
+describe_events_selector(const struct cJSON *pod)
+{
+    const char *name, *ns, *uid;
+    struct kbuf b;
+
+    describe_event_ref(pod, &name, &ns, &uid);
+    kbuf_init(&b);
+    kbuf_puts(&b, "involvedObject.name=");
+    describe_escape_field(&b, name);
+    kbuf_puts(&b, ",involvedObject.namespace=");
+    describe_escape_field(&b, ns);
+    if (*uid != '\0') {
+        kbuf_puts(&b, ",involvedObject.uid=");
+        describe_escape_field(&b, uid);
+    }
+    return kbuf_steal(&b);
+}
+
+struct cJSON *
+describe_pod_events(const struct cJSON *pod, const struct cJSON *events)
+{
+    const char  *name, *ns, *uid;
+    const cJSON *e;
+    cJSON       *out = cJSON_CreateArray();
+
+    describe_event_ref(pod, &name, &ns, &uid);
+    cJSON_ArrayForEach(e, events)
+    {
+        const cJSON *obj = describe_get(e, "involvedObject");
+
+        if (strcmp(describe_str(obj, "name"), name) == 0 &&
+            strcmp(describe_str(obj, "namespace"), ns) == 0 &&
+            (*uid == '\0' || strcmp(describe_str(obj, "uid"), uid) == 0))
+            cJSON_AddItemToArray(out, cJSON_Duplicate(e, 1));
+    }
+    return out;
+}

@@ -25,4 +25,15 @@ char *describe_pod(const struct cJSON *pod, const struct cJSON *events,
 char *describe_pod_version(const struct cJSON *pod, const struct cJSON *events,
                            int64_t now_ms, int kubectl_minor);
 
+/* The field selector kubectl describe lists the pod's events with:
+ * "involvedObject.name=N,involvedObject.namespace=NS,involvedObject.uid=U"
+ * (values escaped as field selectors need; uid left out when empty; for a
+ * mirror pod the uid is the kubernetes.io/config.mirror annotation). */
+char *describe_events_selector(const struct cJSON *pod);
+
+/* The same filter applied locally: a new array holding copies of the
+ * events (of an EventList's items) that describe would show for pod. */
+struct cJSON *describe_pod_events(const struct cJSON *pod,
+                                  const struct cJSON *events);
+
 #endif

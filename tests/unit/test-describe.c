@@ -683,6 +683,50 @@ test_type_mutations(void **state)
     assert_true(variants > 500);
 }
 
+static void
+test_pod_events(void **state)
+{
+    cJSON *pod =
+        cJSON_Parse("{\"metadata\":{\"name\":\"web\",\"namespace\":\"a,b=c\","
+                    "\"uid\":\"u1\"}}");
+    cJSON *mirror = cJSON_Parse(
+        "{\"metadata\":{\"name\":\"etcd\",\"namespace\":\"kube-system\","
+        "\"uid\":\"u2\",\"annotations\":{\"kubernetes.io/config.mirror\":"
+        "\"m9\"}}}");
+    cJSON *events = cJSON_Parse(
+        "[{\"involvedObject\":{\"name\":\"web\",\"namespace\":\"a,b=c\","
+        "\"uid\":\"u1\"},\"reason\":\"yes\"},"
+        "{\"involvedObject\":{\"name\":\"web\",\"namespace\":\"a,b=c\","
+        "\"uid\":\"old\"},\"reason\":\"other incarnation\"},"
+        "{\"involvedObject\":{\"name\":\"web\",\"namespace\":\"x\","
+        "\"uid\":\"u1\"},\"reason\":\"other namespace\"},"
+        "{\"involvedObject\":{\"name\":\"etcd\",\"namespace\":"
+        "\"kube-system\",\"uid\":\"m9\"},\"reason\":\"mirror\"}]");
+    cJSON *got;
+    char  *sel;
+    (void)state;
+    sel = describe_events_selector(pod);
+    assert_string_equal(sel, "involvedObject.name=web,involvedObject."
+                             "namespace=a\\,b\\=c,involvedObject.uid=u1");
+    free(sel);
+    sel = describe_events_selector(mirror);
+    assert_string_equal(sel, "involvedObject.name=etcd,involvedObject."
+                             "namespace=kube-system,involvedObject.uid=m9");
+    free(sel);
+    got = describe_pod_events(pod, events);
+    assert_int_equal(cJSON_GetArraySize(got), 1);
+    assert_string_equal(
+        cJSON_GetObjectItem(cJSON_GetArrayItem(got, 0), "reason")->valuestring,
+        "yes");
+    cJSON_Delete(got);
+    got = describe_pod_events(mirror, events);
+    assert_int_equal(cJSON_GetArraySize(got), 1);
+    cJSON_Delete(got);
+    cJSON_Delete(events);
+    cJSON_Delete(mirror);
+    cJSON_Delete(pod);
+}
+
 int
 main(void)
 {
@@ -695,6 +739,7 @@ main(void)
         cmocka_unit_test(test_kubectl_golden),
         cmocka_unit_test(test_event_versions),
         cmocka_unit_test(test_type_mutations),
+        cmocka_unit_test(test_pod_events),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
