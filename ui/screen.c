@@ -236,9 +236,10 @@ static void
 screen_frame(struct screen *s)
 {
     struct screen_pane *p;
-    int                 i, any = 0;
+    int                 i, any = 0, laid_out = 0;
 
     if (s->dirty & SCREEN_LAYOUT) {
+        laid_out = 1;
         /* stdscr is only the backdrop; refreshing it here keeps wgetch
          * from repainting it over the panes later. */
         werase(stdscr);
@@ -271,6 +272,9 @@ screen_frame(struct screen *s)
     doupdate();
     s->frames++;
     s->last_frame_ns = uv_hrtime();
+    if (laid_out) /* tests wait for this line after a resize */
+        klog("frame %llu: layout %dx%d", (unsigned long long)s->frames, COLS,
+             LINES);
     if (s->cbs.frame != NULL)
         s->cbs.frame(s, s->cbs.data);
 }
