@@ -24,10 +24,12 @@
 #define KHTTP_MAX_RETRIES 10
 
 struct kclient {
-    struct kloop    *loop;
-    struct kube_ctx *ctx;
-    char            *auth; /* "Authorization: Bearer ..." or NULL */
-    char            *ua;   /* User-Agent */
+    struct kloop      *loop;
+    struct kube_ctx   *ctx;
+    char              *auth; /* "Authorization: Bearer ..." or NULL */
+    char              *ua;   /* User-Agent */
+    char              *base; /* server URL as requested (tls-server-name) */
+    struct curl_slist *connect_to; /* tls-server-name -> the real host */
 };
 
 struct khttp_req {
@@ -61,6 +63,40 @@ struct khttp_req {
 
 static int khttp_start(struct khttp_req *, char **cause);
 
+/* tls-server-name: curl has no option for SNI and verification under
+ * another name, so ask for https://NAME:PORT and connect it to the real
+ * host (CURLOPT_CONNECT_TO), which gives both. */
+static void
+kclient_server_name(struct kclient *c, const char *name)
+{
+    const char *s = c->base, *host, *end, *port;
+    char       *real, *entry;
+    int         portn;
+
+    if ((host = strstr(s, "://")) == NULL)
+        return;
+    host += 3;
+    end = host + strcspn(host, "/");
+    if (*host == '[') /* IPv6 literal */
+        port = memchr(host, ']', (size_t)(end - host));
+    else
+        port = host;
+    port = port != NULL ? memchr(port, ':', (size_t)(end - port)) : NULL;
+    if (port != NULL) {
+        real = xstrndup(host, (size_t)(port - host));
+        portn = atoi(port + 1);
+    } else {
+        real = xstrndup(host, (size_t)(end - host));
+        portn = strncmp(s, "https", 5) == 0 ? 443 : 80;
+    }
+    entry = xasprintf("%s:%d:%s:%d", name, portn, real, portn);
+    c->connect_to = curl_slist_append(NULL, entry);
+    free(entry);
+    c->base = xasprintf("%.*s%s:%d%s", (int)(host - s), s, name, portn, end);
+    free((char *)s);
+    free(real);
+}
+
 struct kclient *
 kclient_create(struct kloop *loop, const struct kube_ctx *ctx)
 {
@@ -71,6 +107,9 @@ kclient_create(struct kloop *loop, const struct kube_ctx *ctx)
     if (ctx->token != NULL && *ctx->token != '\0')
         c->auth = xasprintf("Authorization: Bearer %s", ctx->token);
     c->ua = xasprintf("kpod/%s (linux) kpod/%s", KPOD_VERSION, KPOD_VERSION);
+    c->base = xstrdup(ctx->server);
+    if (ctx->tls_server_name != NULL && *ctx->tls_server_name != '\0')
+        kclient_server_name(c, ctx->tls_server_name);
     return c;
 }
 
@@ -82,6 +121,8 @@ kclient_free(struct kclient *c)
     kube_ctx_free(c->ctx);
     free(c->auth);
     free(c->ua);
+    free(c->base);
+    curl_slist_free_all(c->connect_to);
     free(c);
 }
 
@@ -102,7 +143,7 @@ kclient_url(struct kclient *c, const char *path)
 {
     if (path == NULL)
         path = "";
-    return xasprintf("%s%s%s", c->ctx->server,
+    return xasprintf("%s%s%s", c->base,
                      (*path != '/' && *path != '\0') ? "/" : "", path);
 }
 
@@ -148,6 +189,8 @@ kclient_easy(struct kclient *c, const char *path, struct curl_slist **headers)
         curl_easy_setopt(easy, CURLOPT_SSLKEYTYPE, "PEM");
         khttp_blob(easy, CURLOPT_SSLKEY_BLOB, k->key, k->key_len);
     }
+    if (c->connect_to != NULL)
+        curl_easy_setopt(easy, CURLOPT_CONNECT_TO, c->connect_to);
     if (k->proxy_url != NULL)
         curl_easy_setopt(easy, CURLOPT_PROXY, k->proxy_url);
     if (c->auth != NULL) {

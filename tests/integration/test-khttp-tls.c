@@ -147,10 +147,11 @@ slurp(const char *name, size_t *len)
 }
 
 struct env {
-    uv_loop_t     uv;
-    uv_tcp_t      server;
-    uv_process_t  stunnel[2];
-    int           tls_port[2]; /* [0] server auth only, [1] + client cert */
+    uv_loop_t    uv;
+    uv_tcp_t     server;
+    uv_process_t stunnel[3];
+    /* [0] server auth, [1] + client cert, [2] cert for kpod.test only */
+    int           tls_port[3];
     struct kloop *loop;
     int           done;
     long          status;
@@ -204,11 +205,13 @@ spawn_stunnel(struct env *e, int which, int backend)
                      "output = %s/stunnel%d.log\n"
                      "[api]\naccept = 127.0.0.1:%d\n"
                      "connect = 127.0.0.1:%d\n"
-                     "cert = %s/server.pem\nkey = %s/server.key\n%s",
-                     dir, which, e->tls_port[which], backend, dir, dir,
-                     which ? "verifyChain = yes\nrequireCert = yes\n"
-                             "CAfile = ca.pem\n"
-                           : "");
+                     "cert = %s/%s.pem\nkey = %s/%s.key\n%s",
+                     dir, which, e->tls_port[which], backend, dir,
+                     which == 2 ? "named" : "server", dir,
+                     which == 2 ? "named" : "server",
+                     which == 1 ? "verifyChain = yes\nrequireCert = yes\n"
+                                  "CAfile = ca.pem\n"
+                                : "");
     confpath = xasprintf("%s/stunnel%d.conf", dir, which);
     f = fopen(confpath, "w");
     CHECK(f != NULL);
@@ -278,7 +281,13 @@ main(void)
        "openssl req -newkey rsa:2048 -nodes -keyout client.key -out "
        "client.csr -subj /CN=kpod-user 2>/dev/null && "
        "openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key "
-       "-CAcreateserial -out client.pem -days 2 2>/dev/null",
+       "-CAcreateserial -out client.pem -days 2 2>/dev/null && "
+       "printf 'subjectAltName=DNS:kpod.test\\n' > named.ext && "
+       "openssl req -newkey rsa:2048 -nodes -keyout named.key -out "
+       "named.csr -subj /CN=kpod.test 2>/dev/null && "
+       "openssl x509 -req -in named.csr -CA ca.pem -CAkey ca.key "
+       "-CAcreateserial -out named.pem -days 2 -extfile named.ext "
+       "2>/dev/null",
        dir);
 
     CHECK(uv_loop_init(&e.uv) == 0);
@@ -290,11 +299,14 @@ main(void)
     backend = ntohs(got.sin_port);
     spawn_stunnel(&e, 0, backend);
     spawn_stunnel(&e, 1, backend);
+    spawn_stunnel(&e, 2, backend);
     deadline = know_ms() + 30000;
-    while (!(port_open(e.tls_port[0]) && port_open(e.tls_port[1])) &&
+    while (!(port_open(e.tls_port[0]) && port_open(e.tls_port[1]) &&
+             port_open(e.tls_port[2])) &&
            know_ms() < deadline)
         uv_run(&e.uv, UV_RUN_NOWAIT);
-    CHECK(port_open(e.tls_port[0]) && port_open(e.tls_port[1]));
+    CHECK(port_open(e.tls_port[0]) && port_open(e.tls_port[1]) &&
+          port_open(e.tls_port[2]));
     e.loop = kloop_create(&e.uv);
 
     /* No CA: the self-made CA is unknown, verification fails. */
@@ -330,10 +342,24 @@ main(void)
     get(&e, 1, ctx);
     CHECK(e.status == 200 && e.error == NULL);
     kube_ctx_free(ctx);
+
+    /* A certificate for a name, reached by IP: refused, until
+     * tls-server-name says which name to expect. */
+    ctx = kube_ctx_for_url("https://x", NULL);
+    ctx->ca = slurp("ca.pem", &ctx->ca_len);
+    get(&e, 2, ctx);
+    CHECK(e.status == 0 && e.error != NULL);
+    fprintf(stderr, "name mismatch: %s\n", e.error);
+    ctx->tls_server_name = xstrdup("kpod.test");
+    get(&e, 2, ctx);
+    if (e.error != NULL)
+        fprintf(stderr, "with tls-server-name: %s\n", e.error);
+    CHECK(e.status == 200 && e.error == NULL);
+    kube_ctx_free(ctx);
     free(e.error);
 
     kloop_close(e.loop, loop_closed, &e);
-    for (i = 0; i < 2; i++)
+    for (i = 0; i < 3; i++)
         uv_process_kill(&e.stunnel[i], SIGTERM);
     uv_walk(&e.uv, walk_close, NULL);
     uv_run(&e.uv, UV_RUN_DEFAULT);

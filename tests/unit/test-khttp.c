@@ -525,6 +525,39 @@ test_escape(void **state)
     free(s);
 }
 
+static void
+test_tls_server_name_urls(void **state)
+{
+    static const struct {
+        const char *server, *want;
+    } cases[] = {
+        {"https://[::1]:6443/prefix", "https://n.test:6443/prefix/api"},
+        {"https://10.0.0.1", "https://n.test:443/api"},
+        {"http://h:8080", "http://n.test:8080/api"},
+    };
+    uv_loop_t uv;
+    size_t    i;
+
+    assert_int_equal(uv_loop_init(&uv), 0);
+    for (i = 0; i < nitems(cases); i++) {
+        struct kube_ctx *ctx = kube_ctx_for_url(cases[i].server, NULL);
+        struct kloop    *loop = kloop_create(&uv);
+        struct kclient  *c;
+        char            *url;
+
+        ctx->tls_server_name = xstrdup("n.test");
+        c = kclient_create(loop, ctx);
+        url = kclient_url(c, "/api");
+        assert_string_equal(url, cases[i].want);
+        free(url);
+        kclient_free(c);
+        kube_ctx_free(ctx);
+        kloop_close(loop, NULL, NULL);
+        uv_run(&uv, UV_RUN_DEFAULT);
+    }
+    assert_int_equal(uv_loop_close(&uv), 0);
+}
+
 int
 main(void)
 {
@@ -537,6 +570,7 @@ main(void)
         cmocka_unit_test(test_refused),
         cmocka_unit_test(test_post_body),
         cmocka_unit_test(test_escape),
+        cmocka_unit_test(test_tls_server_name_urls),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
