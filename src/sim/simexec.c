@@ -438,11 +438,13 @@ simexec_run(struct simexec_proc *p)
                 simexec_finish(p, p->last);
                 break;
             }
+            /* The prompt comes before every read, even when the next
+             * line is already typed ahead. */
+            simexec_prompt(p);
             rc = simexec_take_line(p);
             if (rc < 0)
                 break;
             if (rc == 0) {
-                simexec_prompt(p);
                 p->wait = WAIT_LINE;
                 break;
             }

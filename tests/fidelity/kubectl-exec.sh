@@ -79,3 +79,21 @@ set -e
 grep -q 'executable file not found in \$PATH' "$TEST_TMP/nf.out" ||
 	fail "unknown command: $(cat "$TEST_TMP/nf.out")"
 pass "unknown commands fail like the runtime says"
+
+# kubectl exec -it on a real pseudo-terminal (script(1)): the prompt, the
+# echo of what was typed, the command's output and its exit status. The
+# lines are typed ahead; the pty queues them until kubectl reads.
+printf 'echo hi-from-tty\rexit 3\r' |
+	timeout 60 script -qfec "/usr/bin/kubectl --kubeconfig '$SIM_KUBECONFIG' exec -it http-go -- sh" \
+		/dev/null >"$TEST_TMP/tty.out" && rc=0 || rc=$?
+[ "$rc" -eq 3 ] || fail "exec -it exit status $rc: $(cat -A "$TEST_TMP/tty.out")"
+tr -d '\r' <"$TEST_TMP/tty.out" >"$TEST_TMP/tty.txt"
+grep -qx '/ # echo hi-from-tty' "$TEST_TMP/tty.txt" || fail "no prompt+echo: $(cat -A "$TEST_TMP/tty.out")"
+grep -qx 'hi-from-tty' "$TEST_TMP/tty.txt" || fail "no output: $(cat -A "$TEST_TMP/tty.out")"
+# typed ahead, "exit 3" was echoed on arrival; the shell prompts again
+# after the output and then exits
+grep -q '^hi-from-tty$' "$TEST_TMP/tty.txt" && grep -A1 -x 'hi-from-tty' "$TEST_TMP/tty.txt" |
+	tail -n1 | grep -q '^/ # ' || fail "no second prompt: $(cat -A "$TEST_TMP/tty.out")"
+grep -q '^websocket exec default/http-go protocol=v5.channel.k8s.io$' "$TEST_TMP/requests.log" ||
+	fail "exec -it did not use v5"
+pass "kubectl exec -it: prompt, echo, output, exit status"
