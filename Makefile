@@ -1,13 +1,14 @@
 # Thin wrapper over CMake. `make` builds; `make demo` installs what is
 # missing, builds and runs the demo; `make test` does the same set-up and
 # runs every test tier, then the unit and integration tiers again under
-# ASan+UBSan.
+# ASan+UBSan, and runs the libFuzzer harnesses briefly (clang).
 BUILD      ?= build
 BUILD_ASAN ?= build-asan
+BUILD_FUZZ ?= build-fuzz
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CTEST_ARGS ?= --output-on-failure
 
-.PHONY: all deps build demo test test-main test-asan clean format
+.PHONY: all deps build demo test test-main test-asan test-fuzz clean format
 
 all: build
 
@@ -28,6 +29,7 @@ test: deps
 	@$(MAKE) --no-print-directory build
 	@$(MAKE) --no-print-directory test-main
 	@$(MAKE) --no-print-directory test-asan
+	@$(MAKE) --no-print-directory test-fuzz
 
 test-main:
 	cd $(BUILD) && ctest $(CTEST_ARGS) -j$(JOBS)
@@ -39,8 +41,17 @@ test-asan: $(BUILD_ASAN)/CMakeCache.txt
 	cmake --build $(BUILD_ASAN) -j$(JOBS)
 	cd $(BUILD_ASAN) && ctest $(CTEST_ARGS) -j$(JOBS) -L 'unit|integration'
 
+# libFuzzer harnesses (tests/fuzz/fuzz-*.c): clang, ASan+UBSan, ~10 s each.
+$(BUILD_FUZZ)/CMakeCache.txt:
+	CC=clang cmake -S . -B $(BUILD_FUZZ) -DCMAKE_BUILD_TYPE=Debug \
+		-DKPOD_FUZZ=ON -DKPOD_SANITIZE=ON
+
+test-fuzz: $(BUILD_FUZZ)/CMakeCache.txt
+	cmake --build $(BUILD_FUZZ) -j$(JOBS) --target fuzzers
+	cd $(BUILD_FUZZ) && ctest $(CTEST_ARGS) -L fuzz
+
 format:
 	clang-format -i src/*.c src/*.h src/*/*.c src/*/*.h ui/*.c ui/*.h
 
 clean:
-	rm -rf $(BUILD) $(BUILD_ASAN)
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ)
