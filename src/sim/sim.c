@@ -164,8 +164,12 @@ sim_due(struct sim *sim, double rate, uint64_t *start, uint64_t *done)
 {
     uint64_t now = uv_now(sim->loop), want;
 
-    if (*start == 0)
+    if (*start == 0) {
+        /* the cached loop time may predate a long start-up */
+        uv_update_time(sim->loop);
+        now = uv_now(sim->loop);
         *start = now;
+    }
     want = (uint64_t)((double)(now - *start) * rate / 1000.0);
     if (want <= *done)
         return 0;

@@ -178,6 +178,8 @@ simkctr_pull(struct klpod *p, struct klctr *c, uint64_t now)
                  c->pub.image);
         simkubelet_event(p, c, "Normal", "Pulled", msg);
     } else if (!c->pulling) {
+        if (c->reason != NULL && strcmp(c->reason, "PodInitializing") == 0)
+            simkubelet_set_str(&c->reason, "ContainerCreating");
         /* the pull takes a while: Pulled comes later */
         c->pulling = 1;
         c->pull_secs = 0.4 + sim_rand(sim) * 1.6;

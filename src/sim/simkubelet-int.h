@@ -81,6 +81,7 @@ struct klpod {
     int     cond[5];
     int64_t cond_t[5];
     double  ready_flap;
+    int     sched_failed; /* FailedScheduling recorded */
     int     flap_down;
     int     pull_fail;
     double  start_delay;

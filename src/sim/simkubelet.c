@@ -170,7 +170,9 @@ kl_ctr_init(struct klpod *p, struct klctr *c, const cJSON *ctr, int init,
                 (int)simkubelet_getn(port, "containerPort", 0);
     }
     c->state = KL_WAITING;
-    c->reason = xstrdup(init ? "PodInitializing" : "ContainerCreating");
+    /* containers wait for the pod's init containers first */
+    c->reason =
+        xstrdup(init || p->ninit > 0 ? "PodInitializing" : "ContainerCreating");
     simkprobe_parse(
         &c->live, cJSON_GetObjectItemCaseSensitive(ctr, "livenessProbe"), ctr);
     simkprobe_parse(&c->ready,
@@ -398,6 +400,18 @@ kl_step(struct klpod *p, uint64_t now)
     char        msg[512];
 
     if (!p->scheduled) {
+        if (p->sched_at == UINT64_MAX && !p->sched_failed) {
+            const cJSON *pod = simkubelet_pod_obj(p);
+
+            p->sched_failed = 1;
+            p->dirty = 1; /* PodScheduled=False, Unschedulable */
+            if (pod != NULL)
+                sim_event_record(sim, pod, NULL, "Warning", "FailedScheduling",
+                                 "0/3 nodes are available: 3 Insufficient "
+                                 "cpu. preemption: 0/3 nodes are available: 3 "
+                                 "No preemption victims found for incoming "
+                                 "pod.");
+        }
         if (now < p->sched_at)
             return;
         p->scheduled = 1;

@@ -35,10 +35,14 @@ create '{"metadata":{"name":"crash","annotations":{"kpod-sim/crash-after":"1","k
 create '{"metadata":{"name":"badimg"},"spec":{"containers":[{"name":"c","image":"nginx:no-such-tag"}]}}'
 create '{"metadata":{"name":"ok-job"},"spec":{"restartPolicy":"Never","containers":[{"name":"c","image":"busybox:1.36","command":["sh","-c","echo done; sleep 1; exit 0"]}]}}'
 create '{"metadata":{"name":"bad-job"},"spec":{"restartPolicy":"Never","containers":[{"name":"c","image":"busybox:1.36","command":["sh","-c","exit 3"]}]}}'
-create '{"metadata":{"name":"init"},"spec":{"initContainers":[{"name":"setup","image":"busybox:1.36","command":["sh","-c","sleep 2"]}],"containers":[{"name":"c","image":"nginx:1.25"}]}}'
+create '{"metadata":{"name":"init"},"spec":{"initContainers":[{"name":"setup","image":"busybox:1.36","command":["sh","-c","sleep 4"]}],"containers":[{"name":"c","image":"nginx:1.25"}]}}'
+create '{"metadata":{"name":"pending","annotations":{"kpod-sim/unschedulable":"true"}},"spec":{"containers":[{"name":"c","image":"nginx:1.25"}]}}'
 create '{"metadata":{"name":"unready"},"spec":{"containers":[{"name":"c","image":"nginx:1.25","ports":[{"containerPort":80}],"readinessProbe":{"tcpSocket":{"port":81},"periodSeconds":1,"failureThreshold":1}}]}}'
 create '{"metadata":{"name":"flap","annotations":{"kpod-sim/ready-flap":"2"}},"spec":{"containers":[{"name":"c","image":"nginx:1.25"}]}}'
 
+# first, while its init container still sleeps
+wait_for 60 podq init "st['phase'] == 'Pending' and cs['state']['waiting']['reason'] == 'PodInitializing' and st['initContainerStatuses'][0]['state'].get('running')" ||
+	fail "init pod while initialising: $(cat "$TEST_TMP/q-init.json")"
 podq crash 'True' || fail "crash pod missing"
 wait_for 60 podq crash "st['phase'] == 'Running' and cs.get('state', {}).get('waiting', {}).get('reason') == 'CrashLoopBackOff' and cs['restartCount'] >= 1 and cs['lastState']['terminated']['exitCode'] == 2 and cs['lastState']['terminated']['reason'] == 'Error'" ||
 	fail "no CrashLoopBackOff: $(cat "$TEST_TMP/q-crash.json")"
@@ -77,3 +81,9 @@ wait_for 60 podq flap "cond.get('Ready') == 'True'" || fail "flap never ready"
 wait_for 60 podq flap "cond.get('Ready') == 'False'" || fail "flap never unready"
 wait_for 60 podq flap "cond.get('Ready') == 'True'" || fail "flap never ready again"
 pass "kpod-sim/ready-flap flips READY"
+
+podq pending "st['phase'] == 'Pending' and 'nodeName' not in p['spec'] and cond['PodScheduled'] == 'False' and [c for c in st['conditions'] if c['type'] == 'PodScheduled'][0]['reason'] == 'Unschedulable'" ||
+	fail "unschedulable pod: $(cat "$TEST_TMP/q-pending.json")"
+grep -q '^Warning FailedScheduling 1 0/3 nodes are available: 3 Insufficient cpu' <<<"$(events_of pending)" ||
+	fail "no FailedScheduling: $(events_of pending)"
+pass "kpod-sim/unschedulable stays Pending with FailedScheduling"
