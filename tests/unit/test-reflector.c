@@ -62,6 +62,8 @@ static struct {
     int           fail_lists;       /* answer this many lists with 500 */
     int           empty_watches;    /* end watches at once, with nothing */
     int           throttle_watches; /* answer this many with 429 */
+    int           expire_continue;  /* a continue token gets 410 */
+    int           unpaged_lists;    /* lists without a limit */
 } api;
 
 static void
@@ -189,10 +191,21 @@ serve_list(struct fconn *c, const char *path)
     }
     if (qparam(path, "limit", v, sizeof v))
         limit = atoi(v);
-    if (qparam(path, "continue", v, sizeof v))
+    if (qparam(path, "continue", v, sizeof v)) {
+        if (api.expire_continue) {
+            api.expire_continue = 0;
+            send_response(c, 410,
+                          "{\"kind\":\"Status\",\"apiVersion\":\"v1\","
+                          "\"status\":\"Failure\",\"message\":\"The "
+                          "provided continue parameter is too old\","
+                          "\"reason\":\"Expired\",\"code\":410}");
+            return;
+        }
         start = atoi(v);
-    else
+    } else
         api.lists++;
+    if (limit == 0)
+        api.unpaged_lists++;
     kbuf_init(&b);
     kbuf_printf(&b, "{\"kind\":\"PodList\",\"apiVersion\":\"v1\",\"items\":[");
     for (i = start; i < MAXPODS; i++) {
@@ -668,6 +681,30 @@ test_list_errors_back_off(void **state)
 }
 
 static void
+test_expired_continue_lists_whole(void **state)
+{
+    struct env e;
+    int        i;
+
+    env_init(&e, 2);
+    for (i = 0; i < 7; i++)
+        api_create(i, "Running");
+    api.expire_continue = 1;
+    reflector_start(e.refl);
+    RUN_UNTIL(&e, live(&e) && in_sync(&e));
+    assert_int_equal(api.lists, 2);         /* the paged one, then ... */
+    assert_int_equal(api.unpaged_lists, 1); /* ... one without a limit */
+    assert_int_equal(reflector_status(e.refl)->lists, 1);
+    /* The next relist pages again. */
+    api_drop_watches();
+    api_delete(3);
+    api_expire();
+    RUN_UNTIL(&e, api.lists == 3 && live(&e) && in_sync(&e));
+    assert_int_equal(api.unpaged_lists, 1);
+    env_done(&e);
+}
+
+static void
 wake_cb(uv_timer_t *t)
 {
 }
@@ -736,6 +773,7 @@ main(void)
         cmocka_unit_test(test_list_errors_back_off),
         cmocka_unit_test(test_very_short_watches_back_off),
         cmocka_unit_test(test_watch_retry_after),
+        cmocka_unit_test(test_expired_continue_lists_whole),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
