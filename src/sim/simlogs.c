@@ -25,11 +25,23 @@
  * slow reader costs neither memory nor other clients' latency. */
 #define SIMLOGS_BUDGET (256 * 1024)
 #define SIMLOGS_HIGH (1024 * 1024)
+/* Lines that really happened (requests a web server answered) are kept,
+ * this many per container, and merged with the generated ones by time. */
+#define SIMLOGS_RING 1024
+
+struct simlogs_ring {
+    struct simlogs_ring *next;
+    char                *uid, *container;
+    int64_t              t[SIMLOGS_RING];
+    char                *text[SIMLOGS_RING];
+    uint64_t             first_seq, end_seq; /* kept: [first_seq, end_seq) */
+};
 
 struct simlogs {
     uv_loop_t             *loop;
     double                 rate;
     struct simlogs_stream *streams;
+    struct simlogs_ring   *rings;
     int                    closing, handles;
     void (*done_cb)(void *);
     void *done_data;
@@ -37,7 +49,7 @@ struct simlogs {
 
 /* One run of a container, as the pod's status describes it. */
 struct simlogs_inst {
-    char   *pod, *container, *image;
+    char   *pod, *uid, *container, *image;
     int     restart;
     int64_t start_ns, end_ns; /* end_ns -1 = still running */
     double  rate;
@@ -52,6 +64,8 @@ struct simlogs_stream {
     int                    timestamps, follow, ended;
     int64_t                next_line;  /* index of the next line to send */
     int64_t                final_line; /* lines in the run, -1 = growing */
+    int64_t                final_time; /* real lines up to, -1 = now */
+    uint64_t               next_seq;   /* the next real line */
     int64_t                limit;      /* bytes left, -1 = unlimited */
     uv_timer_t             timer;
 };
@@ -516,6 +530,9 @@ simlogs_resolve(struct simlogs *logs, const cJSON *pod,
     if (image == NULL)
         image = "";
     in->pod = xstrdup(podname);
+    in->uid = xstrdup(simlogs_str(pod, "metadata.uid")
+                          ? simlogs_str(pod, "metadata.uid")
+                          : "");
     in->container = xstrdup(name);
     in->image = xstrdup(image);
     in->rate = simlogs_rate_for(logs, pod, image);
@@ -602,6 +619,7 @@ static void
 simlogs_inst_done(struct simlogs_inst *in)
 {
     free(in->pod);
+    free(in->uid);
     free(in->container);
     free(in->image);
     memset(in, 0, sizeof *in);
@@ -662,29 +680,99 @@ simlogs_stream_end(struct simlogs_stream *s)
     simlogs_stream_free(s);
 }
 
-/* Write lines [next_line, upto), at most about SIMLOGS_BUDGET bytes;
- * 1 when limitBytes ran out. */
-static int
-simlogs_emit(struct simlogs_stream *s, int64_t upto)
+static void simlogs_tick(uv_timer_t *);
+
+/* --- lines that really happened --- */
+
+static struct simlogs_ring *
+simlogs_ring(struct simlogs *logs, const char *uid, const char *container,
+             int create)
 {
+    struct simlogs_ring *r;
+
+    for (r = logs->rings; r != NULL; r = r->next) {
+        if (strcmp(r->uid, uid) == 0 && strcmp(r->container, container) == 0)
+            return r;
+    }
+    if (!create)
+        return NULL;
+    r = xcalloc(1, sizeof *r);
+    r->uid = xstrdup(uid);
+    r->container = xstrdup(container);
+    r->next = logs->rings;
+    logs->rings = r;
+    return r;
+}
+
+static int64_t
+simlogs_ring_time(const struct simlogs_ring *r, uint64_t seq)
+{
+    return r->t[seq % SIMLOGS_RING];
+}
+
+/* The first kept real line stamped at or after t. */
+static uint64_t
+simlogs_ring_from(const struct simlogs_ring *r, int64_t t)
+{
+    uint64_t seq = r->first_seq;
+
+    while (seq < r->end_seq && simlogs_ring_time(r, seq) < t)
+        seq++;
+    return seq;
+}
+
+/* The next line of the merge (generated lines before upto, real lines up
+ * to t_to): 1 = generated, 2 = real, 0 = none. */
+static int
+simlogs_next(struct simlogs_stream *s, const struct simlogs_ring *r,
+             int64_t upto, int64_t t_to)
+{
+    int have_g = s->next_line < upto;
+    int have_r = r != NULL && s->next_seq < r->end_seq &&
+                 simlogs_ring_time(r, s->next_seq) <= t_to;
+
+    if (have_r && (!have_g || simlogs_ring_time(r, s->next_seq) <
+                                  simlogs_time_of(&s->inst, s->next_line)))
+        return 2;
+    return have_g ? 1 : 0;
+}
+
+/* Write the merged lines up to (upto, t_to), at most about SIMLOGS_BUDGET
+ * bytes; 1 when limitBytes ran out. */
+static int
+simlogs_emit(struct simlogs_stream *s, int64_t upto, int64_t t_to)
+{
+    struct simlogs_ring *r =
+        simlogs_ring(s->logs, s->inst.uid, s->inst.container, 0);
     struct kbuf b;
     char        ts[40];
-    int         full = 0;
+    int         full = 0, which;
 
     if (upto - s->next_line > SIMLOGS_KEEP)
         s->next_line = upto - SIMLOGS_KEEP; /* rotated away meanwhile */
+    if (r != NULL && s->next_seq < r->first_seq)
+        s->next_seq = r->first_seq;
     kbuf_init(&b);
-    while (s->next_line < upto && !full && b.len < SIMLOGS_BUDGET) {
-        int64_t t = simlogs_time_of(&s->inst, s->next_line);
+    while (!full && b.len < SIMLOGS_BUDGET &&
+           (which = simlogs_next(s, r, upto, t_to)) != 0) {
+        int64_t t = which == 1 ? simlogs_time_of(&s->inst, s->next_line)
+                               : simlogs_ring_time(r, s->next_seq);
 
         if (s->timestamps) {
             simlogs_format_time(ts, sizeof ts, t);
             kbuf_append(&b, ts, strlen(ts));
             kbuf_append(&b, " ", 1);
         }
-        simlogs_text(&b, &s->inst, s->next_line, t);
+        if (which == 1) {
+            simlogs_text(&b, &s->inst, s->next_line, t);
+            s->next_line++;
+        } else {
+            const char *text = r->text[s->next_seq % SIMLOGS_RING];
+
+            kbuf_append(&b, text, strlen(text));
+            s->next_seq++;
+        }
         kbuf_append(&b, "\n", 1);
-        s->next_line++;
         if (s->limit >= 0 && (int64_t)b.len >= s->limit) {
             b.len = (size_t)s->limit;
             full = 1;
@@ -696,6 +784,70 @@ simlogs_emit(struct simlogs_stream *s, int64_t upto)
         s->out.write(s->data, b.data, b.len);
     kbuf_done(&b);
     return full || s->limit == 0;
+}
+
+/* Whether merged lines up to (upto, t_to) remain. */
+static int
+simlogs_pending(struct simlogs_stream *s, int64_t upto, int64_t t_to)
+{
+    struct simlogs_ring *r =
+        simlogs_ring(s->logs, s->inst.uid, s->inst.container, 0);
+
+    return simlogs_next(s, r, upto, t_to) != 0;
+}
+
+void
+simlogs_access(struct simlogs *logs, const char *uid, const char *pod,
+               const char *container, const char *image, const char *method,
+               const char *path, const char *agent, int status, size_t bytes)
+{
+    static const char *const months[] = {"Jan", "Feb", "Mar", "Apr",
+                                         "May", "Jun", "Jul", "Aug",
+                                         "Sep", "Oct", "Nov", "Dec"};
+    struct simlogs_ring     *r;
+    struct simlogs_stream   *s;
+    int64_t                  now = simlogs_now_ns();
+    time_t                   secs = (time_t)(now / 1000000000);
+    struct tm                tm;
+    char                    *line;
+
+    if (logs->closing || image == NULL)
+        return;
+    gmtime_r(&secs, &tm);
+    switch (simlogs_style(image)) {
+    case STYLE_HTTP_GO:
+        line = xasprintf("%04d/%02d/%02d %02d:%02d:%02d 127.0.0.1 %s %s %d "
+                         "%dus \"%s\"",
+                         tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                         tm.tm_hour, tm.tm_min, tm.tm_sec, method, path, status,
+                         60 + (int)(now / 1000 % 400), agent);
+        break;
+    case STYLE_NGINX:
+        line = xasprintf("127.0.0.1 - - [%02d/%s/%04d:%02d:%02d:%02d +0000] "
+                         "\"%s %s HTTP/1.1\" %d %zu \"-\" \"%s\" \"-\"",
+                         tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900,
+                         tm.tm_hour, tm.tm_min, tm.tm_sec, method, path, status,
+                         bytes, agent);
+        break;
+    default:
+        line = xasprintf("level=info msg=\"%s %s\" status=%d pod=%s", method,
+                         path, status, pod);
+        break;
+    }
+    r = simlogs_ring(logs, uid, container, 1);
+    if (r->end_seq - r->first_seq == SIMLOGS_RING) {
+        free(r->text[r->first_seq % SIMLOGS_RING]);
+        r->first_seq++;
+    }
+    r->t[r->end_seq % SIMLOGS_RING] = now;
+    r->text[r->end_seq % SIMLOGS_RING] = line;
+    r->end_seq++;
+    /* Followers see it now, not at their next tick. */
+    for (s = logs->streams; s != NULL; s = s->next) {
+        if (s->follow && strcmp(s->inst.uid, uid) == 0 &&
+            strcmp(s->inst.container, container) == 0)
+            uv_timer_start(&s->timer, simlogs_tick, 0, 0);
+    }
 }
 
 /* Whether the pod still runs the instance this stream follows. */
@@ -736,8 +888,8 @@ static void
 simlogs_tick(uv_timer_t *t)
 {
     struct simlogs_stream *s = t->data;
-    int64_t                now = simlogs_now_ns(), end_ns, target, wait_ms;
-    int64_t                period = simlogs_period_ns(&s->inst);
+    int64_t now = simlogs_now_ns(), end_ns, target, wait_ms, t_to;
+    int64_t period = simlogs_period_ns(&s->inst);
 
     if (s->out.queued != NULL && s->out.queued(s->data) > SIMLOGS_HIGH) {
         uv_timer_start(&s->timer, simlogs_tick, 5, 0);
@@ -745,11 +897,12 @@ simlogs_tick(uv_timer_t *t)
     }
     target =
         s->final_line >= 0 ? s->final_line : simlogs_count_at(&s->inst, now);
-    if (simlogs_emit(s, target)) {
+    t_to = s->final_time >= 0 ? s->final_time : now;
+    if (simlogs_emit(s, target, t_to)) {
         simlogs_stream_end(s);
         return;
     }
-    if (s->next_line < target) {
+    if (simlogs_pending(s, target, t_to)) {
         uv_timer_start(&s->timer, simlogs_tick, 0, 0); /* more, next turn */
         return;
     }
@@ -762,6 +915,7 @@ simlogs_tick(uv_timer_t *t)
         s->final_line = simlogs_count_at(&s->inst, end_ns);
         if (s->final_line < s->next_line)
             s->final_line = s->next_line;
+        s->final_time = end_ns > now ? now : end_ns;
         uv_timer_start(&s->timer, simlogs_tick, 0, 0);
         return;
     }
@@ -786,6 +940,7 @@ simlogs_start(struct simlogs *logs, const cJSON *pod,
               void *data, struct simlogs_stream **streamp, char **status)
 {
     struct simlogs_stream *s;
+    struct simlogs_ring   *ring;
     struct simlogs_inst    in = {0};
     int64_t                now = simlogs_now_ns(), first = 0, n, since;
     int                    rc;
@@ -819,18 +974,37 @@ simlogs_start(struct simlogs *logs, const cJSON *pod,
 
         first = period ? (since - in.start_ns + period - 1) / period : 1;
     }
-    if (o->tail_lines >= 0 && n - o->tail_lines > first)
-        first = n - o->tail_lines;
     if (n - SIMLOGS_KEEP > first)
         first = n - SIMLOGS_KEEP;
     s->next_line = first;
     /* A finished run, or a snapshot without follow, has a fixed end. */
-    if (in.end_ns >= 0)
+    if (in.end_ns >= 0 || !s->follow) {
         s->final_line = n;
-    else if (!s->follow)
-        s->final_line = n;
-    else
+        s->final_time = in.end_ns >= 0 ? in.end_ns : now;
+    } else {
         s->final_line = -1;
+        s->final_time = -1;
+    }
+    ring = simlogs_ring(logs, in.uid, in.container, 0);
+    if (ring != NULL)
+        s->next_seq =
+            simlogs_ring_from(ring, since > in.start_ns ? since : in.start_ns);
+    /* tailLines counts the merged lines: skip from the front what is too
+     * many. */
+    if (o->tail_lines >= 0) {
+        int64_t  t_to = in.end_ns >= 0 ? in.end_ns : now, total;
+        uint64_t rend = ring ? simlogs_ring_from(ring, t_to + 1) : 0;
+
+        total =
+            (n - s->next_line) +
+            (ring && rend > s->next_seq ? (int64_t)(rend - s->next_seq) : 0);
+        for (; total > o->tail_lines; total--) {
+            if (simlogs_next(s, ring, n, t_to) == 2)
+                s->next_seq++;
+            else
+                s->next_line++;
+        }
+    }
     uv_timer_init(logs->loop, &s->timer);
     s->timer.data = s;
     logs->handles++;
@@ -865,6 +1039,18 @@ simlogs_create(uv_loop_t *loop, double rate)
 void
 simlogs_close(struct simlogs *logs, void (*done_cb)(void *), void *data)
 {
+    struct simlogs_ring *r, *rnext;
+    uint64_t             seq;
+
+    for (r = logs->rings; r != NULL; r = rnext) {
+        rnext = r->next;
+        for (seq = r->first_seq; seq < r->end_seq; seq++)
+            free(r->text[seq % SIMLOGS_RING]);
+        free(r->uid);
+        free(r->container);
+        free(r);
+    }
+    logs->rings = NULL;
     logs->closing = 1;
     logs->done_cb = done_cb;
     logs->done_data = data;

@@ -58,6 +58,12 @@ void simlogs_opts_done(struct simlogs_opts *);
 int simlogs_start(struct simlogs *, const struct cJSON *pod,
                   const struct simlogs_opts *, const struct simlogs_out *,
                   void *data, struct simlogs_stream **streamp, char **status);
+/* A request a container's web server answered (its access log line, in
+ * the image's style, joins the generated lines and wakes followers). */
+void simlogs_access(struct simlogs *, const char *uid, const char *pod,
+                    const char *container, const char *image,
+                    const char *method, const char *path, const char *agent,
+                    int status, size_t bytes);
 /* The client went away: stop without calling end. */
 void simlogs_stream_cancel(struct simlogs_stream *);
 

@@ -32,7 +32,7 @@ struct simport_peer {
 struct simport_backend {
     struct simport_set     *set;
     struct simport_backend *next;
-    char                   *uid, *pod;
+    char                   *uid, *pod, *container, *image;
     int                     port, local_port;
     enum simport_kind       kind;
     int64_t                 started_ms;
@@ -228,8 +228,18 @@ simport_http(struct simport_peer *p, const char *head)
                      strcmp(method, "HEAD") == 0 ? "" : body);
     simport_peer_write(p, resp, strlen(resp));
     if (b->set->access_cb != NULL) {
-        snprintf(line, sizeof line, "%s %s %s", method, path, proto);
-        b->set->access_cb(b->set->access_data, b->uid, line, status);
+        const char *ua = strcasestr(head, "\r\nuser-agent:");
+        size_t      n = 0;
+
+        if (ua != NULL) {
+            ua += 13;
+            ua += strspn(ua, " \t");
+            n = strcspn(ua, "\r\n");
+        }
+        snprintf(line, sizeof line, "%.*s", (int)n, ua ? ua : "");
+        b->set->access_cb(b->set->access_data, b->uid, b->pod, b->container,
+                          b->image, method, path, line[0] ? line : "-", status,
+                          strcmp(method, "HEAD") == 0 ? 0 : strlen(body));
     }
     free(resp);
     free(body);
@@ -323,6 +333,8 @@ simport_listener_close_cb(uv_handle_t *h)
 
     free(b->uid);
     free(b->pod);
+    free(b->container);
+    free(b->image);
     free(b);
     simport_handle_closed(set);
 }
@@ -356,7 +368,7 @@ simport_lookup(struct simport_set *set, const char *uid, int port)
 
 int
 simport_backend(struct simport_set *set, const char *uid, const char *pod,
-                const char *image, int port)
+                const char *container, const char *image, int port)
 {
     struct simport_backend *b;
     struct sockaddr_in      sa;
@@ -371,6 +383,8 @@ simport_backend(struct simport_set *set, const char *uid, const char *pod,
     b->set = set;
     b->uid = xstrdup(uid);
     b->pod = xstrdup(pod);
+    b->container = xstrdup(container ? container : "");
+    b->image = xstrdup(image ? image : "");
     b->port = port;
     b->kind = simport_kind_of(image);
     b->started_ms = know_ms();

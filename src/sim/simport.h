@@ -25,7 +25,7 @@ void simport_set_close(struct simport_set *, void (*done_cb)(void *),
 /* The loopback port serving container port `port` of pod uid (created on
  * first use; image picks the behaviour). -1 when it cannot listen. */
 int simport_backend(struct simport_set *, const char *uid, const char *pod,
-                    const char *image, int port);
+                    const char *container, const char *image, int port);
 /* Which backend port serves port of pod uid, if one was created (-1).
  * Port-forward and curl in exec only reach ports that have a backend:
  * create them (simport_backend) for every declared container port. */
@@ -42,10 +42,12 @@ struct simexec_fs *simport_fs(struct simport_set *, const char *uid,
                               const char *container);
 /* The WebSocket sessions of this simulator (exec and port-forward). */
 struct simws_list *simport_sessions(struct simport_set *);
-/* Requests a backend served (for logs of web-server images): called with
- * uid, the request line and the status. */
-typedef void (*simport_access_cb)(void *data, const char *uid, const char *line,
-                                  int status);
+/* Each HTTP request a backend answered (for the container's log). */
+typedef void (*simport_access_cb)(void *data, const char *uid, const char *pod,
+                                  const char *container, const char *image,
+                                  const char *method, const char *path,
+                                  const char *user_agent, int status,
+                                  size_t bytes);
 void simport_set_access_cb(struct simport_set *, simport_access_cb, void *);
 
 /* Serve a port-forward WebSocket: ports[] in request order. The 101 goes

@@ -29,6 +29,18 @@ struct simstream {
     void *done_data;
 };
 
+/* A backend answered a request: the container's access log says so. */
+static void
+simstream_access(void *data, const char *uid, const char *pod,
+                 const char *container, const char *image, const char *method,
+                 const char *path, const char *agent, int status, size_t bytes)
+{
+    struct simstream *ss = data;
+
+    simlogs_access(ss->logs, uid, pod, container, image, method, path, agent,
+                   status, bytes);
+}
+
 struct simstream *
 simstream_create(struct sim *sim)
 {
@@ -37,6 +49,7 @@ simstream_create(struct sim *sim)
     ss->sim = sim;
     ss->ports = simport_set_create(sim->loop);
     ss->logs = simlogs_create(sim->loop, sim->opts.log_rate);
+    simport_set_access_cb(ss->ports, simstream_access, ss);
     return ss;
 }
 
@@ -191,8 +204,8 @@ simstream_backends(struct simstream *ss, const cJSON *pod)
                 cJSON_GetObjectItemCaseSensitive(p, "containerPort");
 
             if (cJSON_IsNumber(cp))
-                simport_backend(ss->ports, uid, name, simstream_str(c, "image"),
-                                cp->valueint);
+                simport_backend(ss->ports, uid, name, simstream_str(c, "name"),
+                                simstream_str(c, "image"), cp->valueint);
         }
     }
 }

@@ -20,6 +20,13 @@ sed -n 2p "$TEST_TMP/all.out" | grep -Eq '^[0-9]{4}/[0-9]{2}/[0-9]{2} [0-9:]{8} 
 	fail "access line: $(sed -n 2p "$TEST_TMP/all.out")"
 pass "kubectl logs http-go"
 
+# A request the pod really answered shows up in its access log.
+[ "$(kc exec http-go -- curl -s "127.0.0.1:8080/from-exec-$$")" = "Welcome! http-go" ] ||
+	fail "exec curl"
+kc logs http-go | grep -Eq " 127\.0\.0\.1 GET /from-exec-$$ 200 [0-9]+us \"curl/7\.88\.1\"\$" ||
+	fail "the request is not in http-go's log: $(kc logs http-go --tail=5)"
+pass "http-go logs the requests it answers"
+
 wait_for 30 sh -c "[ \$(/usr/bin/kubectl --kubeconfig '$SIM_KUBECONFIG' logs http-go | wc -l) -ge 6 ]" ||
 	fail "http-go's log does not grow"
 [ "$(kc logs http-go --tail=3 | wc -l)" -eq 3 ] || fail "--tail=3"

@@ -39,6 +39,7 @@ make_pod(const char *image, const char *state, int64_t started, int restarts,
     md = cJSON_AddObjectToObject(pod, "metadata");
     cJSON_AddStringToObject(md, "name", "web");
     cJSON_AddStringToObject(md, "namespace", "default");
+    cJSON_AddStringToObject(md, "uid", "uid-web");
     if (rate != NULL) {
         ann = cJSON_AddObjectToObject(md, "annotations");
         cJSON_AddStringToObject(ann, "kpod-sim/log-rate", rate);
@@ -448,6 +449,64 @@ test_flow_control(void **state)
     finish(&loop, logs);
 }
 
+static void
+test_access_lines_merge(void **state)
+{
+    uv_loop_t              loop;
+    struct simlogs        *logs;
+    struct sink            k, f = {0};
+    struct simlogs_opts    o;
+    struct simlogs_stream *s;
+    char                  *st = NULL;
+    int64_t                deadline;
+    cJSON                 *pod;
+
+    uv_loop_init(&loop);
+    logs = simlogs_create(&loop, 0);
+    /* rate 0: http-go says only its start-up line by itself */
+    pod = make_pod("gasbugs/http-go", "running", know() - 5, 0, 0, 0, "0", 0);
+    simlogs_access(logs, "uid-web", "web", "app", "gasbugs/http-go", "GET",
+                   "/first", "curl/7.88.1", 200, 17);
+    simlogs_access(logs, "uid-web", "web", "app", "gasbugs/http-go", "GET",
+                   "/second", "curl/7.88.1", 200, 17);
+    /* another container's request is not ours */
+    simlogs_access(logs, "uid-web", "web", "side", "gasbugs/http-go", "GET",
+                   "/other", "curl/7.88.1", 200, 17);
+    assert_int_equal(request(&loop, logs, pod, "", &k, &st), 200);
+    assert_int_equal(count_lines(k.body.data), 3);
+    assert_non_null(strstr(k.body.data, "Listening on :8080 (pod web)\n"));
+    assert_true(strstr(k.body.data, " 127.0.0.1 GET /first 200 ") <
+                strstr(k.body.data, " 127.0.0.1 GET /second 200 "));
+    assert_null(strstr(k.body.data, "/other"));
+    kbuf_done(&k.body);
+    assert_int_equal(request(&loop, logs, pod, "tailLines=1", &k, &st), 200);
+    assert_int_equal(count_lines(k.body.data), 1);
+    assert_non_null(strstr(k.body.data, "GET /second 200"));
+    kbuf_done(&k.body);
+
+    /* a follower sees a new request at once */
+    kbuf_init(&f.body);
+    kbuf_puts(&f.body, "");
+    f.pod = pod;
+    assert_int_equal(
+        simlogs_parse_query("follow=true&tailLines=0", "web", &o, &st), 0);
+    assert_int_equal(simlogs_start(logs, pod, &o, &sink_out, &f, &s, &st), 200);
+    simlogs_opts_done(&o);
+    uv_run(&loop, UV_RUN_NOWAIT);
+    simlogs_access(logs, "uid-web", "web", "app", "gasbugs/http-go", "POST",
+                   "/third", "curl/7.88.1", 404, 19);
+    deadline = know_ms() + 10000;
+    while (strstr(f.body.data, "POST /third 404") == NULL &&
+           know_ms() < deadline)
+        uv_run(&loop, UV_RUN_ONCE);
+    assert_non_null(strstr(f.body.data, "POST /third 404"));
+    assert_int_equal(count_lines(f.body.data), 1);
+    simlogs_stream_cancel(s);
+    kbuf_done(&f.body);
+    cJSON_Delete(pod);
+    finish(&loop, logs);
+}
+
 int
 main(void)
 {
@@ -457,6 +516,7 @@ main(void)
         cmocka_unit_test(test_windows),
         cmocka_unit_test(test_follow_ends_when_container_stops),
         cmocka_unit_test(test_flow_control),
+        cmocka_unit_test(test_access_lines_merge),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -84,14 +84,15 @@ test_backends_via_exec_curl(void **state)
 
     uv_loop_init(&loop);
     set = simport_set_create(&loop);
-    port = simport_backend(set, "uid-1", "http-go", "gasbugs/http-go", 8080);
+    port = simport_backend(set, "uid-1", "http-go", "app", "gasbugs/http-go",
+                           8080);
     assert_true(port > 0);
     assert_int_equal(simport_lookup(set, "uid-1", 8080), port);
-    assert_int_equal(
-        simport_backend(set, "uid-1", "http-go", "gasbugs/http-go", 8080),
-        port);
-    assert_true(simport_backend(set, "uid-1", "http-go", "nginx:1.14.2", 80) >
-                0);
+    assert_int_equal(simport_backend(set, "uid-1", "http-go", "app",
+                                     "gasbugs/http-go", 8080),
+                     port);
+    assert_true(simport_backend(set, "uid-1", "http-go", "web", "nginx:1.14.2",
+                                80) > 0);
 
     exec_curl(&loop, set, a1, &c);
     assert_int_equal(c.code, 0);
@@ -111,7 +112,7 @@ test_backends_via_exec_curl(void **state)
     kbuf_done(&c.out);
 
     /* a sweep closes the backends of pods that are gone, only those */
-    assert_true(simport_backend(set, "uid-2", "other", "busybox", 7) > 0);
+    assert_true(simport_backend(set, "uid-2", "other", "c", "busybox", 7) > 0);
     simport_sweep(set, only_uid2, NULL);
     assert_int_equal(simport_lookup(set, "uid-1", 8080), -1);
     assert_int_equal(simport_lookup(set, "uid-1", 80), -1);
@@ -134,8 +135,8 @@ fwd_start(struct harness *h, const struct simws_io *io, const char *key,
     static const int    ports[] = {8080, 9999};
 
     h->user = set;
-    assert_true(
-        simport_backend(set, "uid-1", "http-go", "gasbugs/http-go", 8080) > 0);
+    assert_true(simport_backend(set, "uid-1", "http-go", "app",
+                                "gasbugs/http-go", 8080) > 0);
     return simport_forward_start(set, io, key, proto, "uid-1", "http-go", ports,
                                  2);
 }
