@@ -18,6 +18,7 @@
 #include "describe-internal.h"
 #include "describe.h"
 #include "event.h"
+#include "gosort.h"
 #include "pod.h"
 #include "util.h"
 
@@ -248,15 +249,8 @@ describe_tolerations(struct describe *d, const cJSON *tols)
     v = xcalloc(n, sizeof *v);
     i = 0;
     cJSON_ArrayForEach(it, tols) v[i++] = it;
-    /* insertion sort: stable, like Go's sort.Slice on short slices */
-    for (i = 1; i < n; i++)
-        for (size_t j = i; j > 0 && describe_tol_cmp(&v[j], &v[j - 1]) < 0;
-             j--) {
-            const cJSON *t = v[j];
-
-            v[j] = v[j - 1];
-            v[j - 1] = t;
-        }
+    /* sort.Slice: equal keys end up where Go's pdqsort puts them */
+    gosort_ptrs((void **)v, n, describe_tol_cmp);
     for (i = 0; i < n; i++) {
         const char *key = describe_str(v[i], "key");
         const char *value = describe_str(v[i], "value");
@@ -318,7 +312,7 @@ describe_array(const cJSON *arr, size_t *n,
     v = xcalloc(*n ? *n : 1, sizeof *v);
     cJSON_ArrayForEach(it, arr) v[i++] = it;
     if (cmp != NULL)
-        qsort(v, *n, sizeof *v, cmp);
+        gosort_ptrs((void **)v, *n, cmp);
     return v;
 }
 
@@ -497,6 +491,23 @@ struct describe_event {
     int64_t              key;
 };
 
+static int
+describe_event_less(void *data, size_t i, size_t j)
+{
+    struct describe_event *ev = data;
+
+    return ev[i].key < ev[j].key;
+}
+
+static void
+describe_event_swap(void *data, size_t i, size_t j)
+{
+    struct describe_event *ev = data, t = ev[i];
+
+    ev[i] = ev[j];
+    ev[j] = t;
+}
+
 /* DescribeEvents: flush, sort by lastTimestamp, one table. */
 static void
 describe_events(struct describe *d, const cJSON *events)
@@ -519,15 +530,9 @@ describe_events(struct describe *d, const cJSON *events)
         ev[i].key = event_summary_describe_key(&ev[i].es);
         i++;
     }
-    /* stable insertion sort (Go's sort.Sort is insertion sort for <= 12
-     * items; ties among more are in no promised order) */
-    for (i = 1; i < n; i++)
-        for (size_t j = i; j > 0 && ev[j].key < ev[j - 1].key; j--) {
-            struct describe_event t = ev[j];
-
-            ev[j] = ev[j - 1];
-            ev[j - 1] = t;
-        }
+    /* sort.Sort(SortableEvents): not stable, so events of the same second
+     * come out in the order Go's pdqsort leaves them */
+    gosort_sort(ev, n, describe_event_less, describe_event_swap);
     describe_w(d, 0, "Events:\n  Type\tReason\tAge\tFrom\tMessage\n");
     describe_w(d, 1, "----\t------\t----\t----\t-------\n");
     for (i = 0; i < n; i++) {
