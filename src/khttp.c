@@ -449,6 +449,7 @@ khttp_finished(CURL *easy, CURLcode rc, void *data)
         r->lines++;
         r->on_line(r, r->buf.data, r->buf.len, 0, r->data);
         kbuf_reset(&r->buf);
+        resp.tail_cut = 1;
     }
     if (r->cancelled) {
         khttp_req_free(r);

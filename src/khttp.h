@@ -28,6 +28,10 @@ struct khttp_response {
     const char *reason;      /* Status.reason ("Expired", "NotFound") or NULL */
     int         transport;   /* 1 when error is a transport failure */
     int         retry_after; /* the server's Retry-After seconds, or -1 */
+    /* Streaming: the body ended inside a line, so the last line handed to
+     * on_line (just before this callback) had no newline: with an error
+     * it may be cut short (a log reader drops it and reads it again). */
+    int tail_cut;
 };
 
 /* Called exactly once per successful khttp_request (not after cancel). */

@@ -58,6 +58,10 @@ struct logs {
     char              *message, *exit_reason, *reason;
 
     struct logs_dedup dd;
+    struct kbuf       pend; /* a line not yet delivered (see logs_on_line) */
+    int               has_pend, pend_too_long;
+    uv_check_t        check;
+    int               handles;      /* open uv handles, for closing */
     char              ts_cache[19]; /* the last "2006-01-02T15:04:05" */
     int64_t           ts_secs;      /* its value, -1 = none */
     struct khttp_req *req;
@@ -696,17 +700,14 @@ logs_get_pod(struct logs *l)
 
 /* --- the log request --- */
 
+/* Deliver one raw line: split the timestamp off, drop replays. */
 static void
-logs_on_line(struct khttp_req *q, const char *line, size_t len, int too_long,
-             void *data)
+logs_process(struct logs *l, const char *line, size_t len, int too_long)
 {
-    struct logs     *l = data;
     struct logs_line ln = {0};
     size_t           n;
     int64_t          ns = 0;
 
-    if (l->closing)
-        return;
     n = logs_parse_ts_cached(l, line, len, &ns);
     ln.text = line + n;
     ln.len = len - n;
@@ -726,6 +727,44 @@ logs_on_line(struct khttp_req *q, const char *line, size_t len, int too_long,
 }
 
 static void
+logs_flush_pending(struct logs *l)
+{
+    if (!l->has_pend)
+        return;
+    l->has_pend = 0;
+    uv_check_stop(&l->check);
+    logs_process(l, l->pend.data, l->pend.len, l->pend_too_long);
+}
+
+static void
+logs_check_cb(uv_check_t *c)
+{
+    struct logs *l = c->data;
+
+    logs_flush_pending(l);
+}
+
+/* Each line waits until the next one or the end of this loop iteration:
+ * if the stream breaks right after it, khttp says whether it ended with
+ * its newline (tail_cut), and a cut line must not be shown, since the
+ * reconnect brings it whole. */
+static void
+logs_on_line(struct khttp_req *q, const char *line, size_t len, int too_long,
+             void *data)
+{
+    struct logs *l = data;
+
+    if (l->closing)
+        return;
+    logs_flush_pending(l);
+    kbuf_reset(&l->pend);
+    kbuf_append(&l->pend, line, len);
+    l->pend_too_long = too_long;
+    l->has_pend = 1;
+    uv_check_start(&l->check, logs_check_cb);
+}
+
+static void
 logs_stream_done(struct khttp_req *q, const struct khttp_response *r,
                  void *data)
 {
@@ -735,6 +774,12 @@ logs_stream_done(struct khttp_req *q, const struct khttp_response *r,
 
     l->req = NULL;
     l->req_kind = LOGS_REQ_NONE;
+    if (r->tail_cut && r->error != NULL && l->has_pend) {
+        l->has_pend = 0; /* cut short: the next request resends it */
+        uv_check_stop(&l->check);
+        l->st.cut_lines++;
+    } else
+        logs_flush_pending(l);
     productive = l->stream_lines > 0 || know_ms() - l->stream_at_ms > 5000;
     if (l->dd.last_ts == 0 && l->stream_lines == 0 && r->status != 200)
         l->first_done = 0; /* nothing read yet: keep the user's window */
@@ -892,6 +937,10 @@ logs_create(struct kclient *client, const struct logs_opts *o,
     l->ts_secs = -1;
     uv_timer_init(kloop_uv(kclient_loop(client)), &l->timer);
     l->timer.data = l;
+    uv_check_init(kloop_uv(kclient_loop(client)), &l->check);
+    l->check.data = l;
+    l->handles = 2;
+    kbuf_init(&l->pend);
     return l;
 }
 
@@ -933,9 +982,12 @@ logs_closed(uv_handle_t *h)
 {
     struct logs *l = h->data;
 
+    if (--l->handles > 0)
+        return;
     if (l->done != NULL)
         l->done(l, l->done_data);
     logs_dedup_done(&l->dd);
+    kbuf_done(&l->pend);
     free(l->ns);
     free(l->pod);
     free(l->container);
@@ -958,4 +1010,5 @@ logs_close(struct logs *l, logs_done_cb done, void *data)
     l->req = NULL;
     uv_timer_stop(&l->timer);
     uv_close((uv_handle_t *)&l->timer, logs_closed);
+    uv_close((uv_handle_t *)&l->check, logs_closed);
 }

@@ -42,6 +42,7 @@ struct logs_status {
     uint64_t        duplicates;  /* replayed lines dropped after reconnects */
     uint64_t        connects;    /* log requests made */
     uint64_t        boundaries;  /* container restarts marked */
+    uint64_t        cut_lines;   /* lines cut by a drop, read again */
 };
 
 enum logs_line_flag {

@@ -1,13 +1,14 @@
 /*
  * Log streams against an in-process kpod-sim. A pod logs numbered lines
- * ("n=I") at 50 lines/s while the sim drops streams and restarts itself
- * (all connections cut, refusing for 0.5 s): the buffer must hold every
- * number exactly once, in order, and reconnects with replayed (dropped)
- * duplicates must really have happened. Then, on a quiet sim: a container
- * that crashes gets a boundary marker and its next instance is followed;
- * the state says "exited with code 1 ... waiting for restart"; a pod whose
- * image cannot be pulled reports the kubelet's "waiting to start" message;
- * a missing pod is an error with the server's message; a one-shot read
+ * ("n=I") at 50 lines/s while a proxy cuts every connection every second
+ * (in the middle of a line) and the sim restarts itself every 3 s (all
+ * connections dropped, refusing for 0.5 s): the buffer must hold every
+ * number exactly once, in order, and cuts, cut lines, reconnects and
+ * replayed (dropped) duplicates must really have happened. Then, on a quiet
+ * sim: a container that crashes gets a boundary marker and its next instance is
+ * followed; the state says "exited with code 1 ... waiting for restart"; a pod
+ * whose image cannot be pulled reports the kubelet's "waiting to start"
+ * message; a missing pod is an error with the server's message; a one-shot read
  * with tailLines ends after exactly that many lines.
  */
 #define _GNU_SOURCE
@@ -32,12 +33,216 @@
         }                                                                      \
     } while (0)
 
+/* --- a TCP proxy that cuts every connection every second --- */
+
+/* Between the client and the sim. On each cut it marks every connection;
+ * a marked connection passes on only the first half of the next bytes
+ * from the server (so the cut lands inside a line) and closes both
+ * sides. */
+struct proxy {
+    uv_tcp_t      listener;
+    uv_timer_t    timer;
+    int           target, port;
+    struct pconn *conns;
+    uint64_t      cuts;
+};
+
+struct pconn {
+    struct proxy *p;
+    struct pconn *next, **prevp;
+    uv_tcp_t      down, up;
+    uv_connect_t  creq;
+    int           connected, cut, closing, open;
+    struct kbuf   early; /* from the client before upstream connected */
+};
+
+static void
+pconn_closed(uv_handle_t *h)
+{
+    struct pconn *c = h->data;
+
+    if (--c->open > 0)
+        return;
+    kbuf_done(&c->early);
+    free(c);
+}
+
+static void
+pconn_close(struct pconn *c)
+{
+    if (c->closing)
+        return;
+    c->closing = 1;
+    if (c->next != NULL)
+        c->next->prevp = c->prevp;
+    *c->prevp = c->next;
+    uv_close((uv_handle_t *)&c->down, pconn_closed);
+    uv_close((uv_handle_t *)&c->up, pconn_closed);
+}
+
+static void
+palloc(uv_handle_t *h, size_t n, uv_buf_t *b)
+{
+    b->base = xmalloc(n);
+    b->len = n;
+}
+
+static void
+pwritten(uv_write_t *w, int status)
+{
+    free(w->data);
+    free(w);
+}
+
+static void
+pforward(uv_tcp_t *to, const char *p, size_t n)
+{
+    uv_write_t *w = xmalloc(sizeof *w);
+    char       *copy = xmalloc(n);
+    uv_buf_t    b;
+
+    memcpy(copy, p, n);
+    w->data = copy;
+    b = uv_buf_init(copy, (unsigned)n);
+    if (uv_write(w, (uv_stream_t *)to, &b, 1, pwritten) != 0) {
+        free(copy);
+        free(w);
+    }
+}
+
+static void
+pread_down(uv_stream_t *s, ssize_t n, const uv_buf_t *b)
+{
+    struct pconn *c = s->data;
+
+    if (n > 0 && !c->closing) {
+        if (c->connected)
+            pforward(&c->up, b->base, (size_t)n);
+        else
+            kbuf_append(&c->early, b->base, (size_t)n);
+    } else if (n < 0)
+        pconn_close(c);
+    free(b->base);
+}
+
+static void
+pread_up(uv_stream_t *s, ssize_t n, const uv_buf_t *b)
+{
+    struct pconn *c = s->data;
+
+    if (n > 0 && !c->closing) {
+        if (c->cut) {
+            /* Half of it, written now (uv_close would cancel a queued
+             * write), then the connection is gone. */
+            uv_buf_t half = uv_buf_init(b->base, (unsigned)(n / 2));
+
+            if (half.len > 0)
+                uv_try_write((uv_stream_t *)&c->down, &half, 1);
+            c->p->cuts++;
+            pconn_close(c);
+        } else
+            pforward(&c->down, b->base, (size_t)n);
+    } else if (n < 0)
+        pconn_close(c);
+    free(b->base);
+}
+
+static void
+pconnected(uv_connect_t *req, int status)
+{
+    struct pconn *c = req->data;
+
+    if (c->closing)
+        return;
+    if (status != 0) {
+        pconn_close(c); /* the sim is restarting: refuse like it does */
+        return;
+    }
+    c->connected = 1;
+    if (c->early.len > 0)
+        pforward(&c->up, c->early.data, c->early.len);
+    uv_read_start((uv_stream_t *)&c->up, palloc, pread_up);
+}
+
+static void
+paccept(uv_stream_t *server, int status)
+{
+    struct proxy      *p = server->data;
+    struct pconn      *c;
+    struct sockaddr_in sa;
+
+    if (status != 0)
+        return;
+    c = xcalloc(1, sizeof *c);
+    c->p = p;
+    kbuf_init(&c->early);
+    uv_tcp_init(server->loop, &c->down);
+    uv_tcp_init(server->loop, &c->up);
+    c->down.data = c->up.data = c->creq.data = c;
+    c->open = 2;
+    c->next = p->conns;
+    if (p->conns != NULL)
+        p->conns->prevp = &c->next;
+    c->prevp = &p->conns;
+    p->conns = c;
+    if (uv_accept(server, (uv_stream_t *)&c->down) != 0) {
+        pconn_close(c);
+        return;
+    }
+    uv_read_start((uv_stream_t *)&c->down, palloc, pread_down);
+    uv_ip4_addr("127.0.0.1", p->target, &sa);
+    if (uv_tcp_connect(&c->creq, &c->up, (struct sockaddr *)&sa, pconnected) !=
+        0)
+        pconn_close(c);
+}
+
+static void
+pcut(uv_timer_t *t)
+{
+    struct proxy *p = t->data;
+    struct pconn *c;
+
+    for (c = p->conns; c != NULL; c = c->next)
+        c->cut = 1;
+}
+
+static void
+proxy_start(struct proxy *p, uv_loop_t *loop, int target, int cut_ms)
+{
+    struct sockaddr_in sa;
+    struct sockaddr_in got;
+    int                len = sizeof got;
+
+    memset(p, 0, sizeof *p);
+    p->target = target;
+    uv_tcp_init(loop, &p->listener);
+    p->listener.data = p;
+    uv_ip4_addr("127.0.0.1", 0, &sa);
+    CHECK(uv_tcp_bind(&p->listener, (struct sockaddr *)&sa, 0) == 0);
+    CHECK(uv_listen((uv_stream_t *)&p->listener, 64, paccept) == 0);
+    uv_tcp_getsockname(&p->listener, (struct sockaddr *)&got, &len);
+    p->port = ntohs(got.sin_port);
+    uv_timer_init(loop, &p->timer);
+    p->timer.data = p;
+    uv_timer_start(&p->timer, pcut, (uint64_t)cut_ms, (uint64_t)cut_ms);
+}
+
+static void
+proxy_stop(struct proxy *p)
+{
+    while (p->conns != NULL)
+        pconn_close(p->conns);
+    uv_close((uv_handle_t *)&p->listener, NULL);
+    uv_close((uv_handle_t *)&p->timer, NULL);
+}
+
 struct t {
     uv_loop_t          uv;
     struct kloop      *loop;
     struct kclient    *client;
     struct sim_thread *sim;
     uv_timer_t         tick;
+    struct proxy      *proxy; /* between client and sim, or NULL */
 };
 
 /* One followed stream and what it produced. */
@@ -70,8 +275,9 @@ run_until(struct t *t, int (*cond)(void *), void *arg, double secs,
     }
 }
 
+/* cut_ms > 0: talk to the sim through a proxy that cuts connections. */
 static void
-t_start(struct t *t, const struct sim_opts *so)
+t_start(struct t *t, const struct sim_opts *so, struct proxy *proxy, int cut_ms)
 {
     struct kube_ctx *ctx;
     char            *cause = NULL, *url;
@@ -84,6 +290,11 @@ t_start(struct t *t, const struct sim_opts *so)
     CHECK(t->sim != NULL);
     CHECK(uv_loop_init(&t->uv) == 0);
     t->loop = kloop_create(&t->uv);
+    if (proxy != NULL) {
+        proxy_start(proxy, &t->uv, port, cut_ms);
+        t->proxy = proxy;
+        port = proxy->port;
+    }
     url = xasprintf("http://127.0.0.1:%d", port);
     ctx = kube_ctx_for_url(url, "default");
     t->client = kclient_create(t->loop, ctx);
@@ -112,6 +323,8 @@ t_stop(struct t *t)
     int closed = 0;
 
     uv_close((uv_handle_t *)&t->tick, NULL);
+    if (t->proxy != NULL)
+        proxy_stop(t->proxy);
     kclient_free(t->client);
     kloop_close(t->loop, closed_cb, &closed);
     uv_run(&t->uv, UV_RUN_DEFAULT);
@@ -262,15 +475,17 @@ test_numbered_with_faults(void)
     struct t                  t;
     struct follow             f;
     struct numbered           nb;
+    struct proxy              proxy;
     const struct logs_status *st;
     uint64_t                  s;
     long                      expect = 0;
 
     so.host = "127.0.0.1";
     so.scenario = "empty";
-    so.drop_watch_every = 1;
     so.restart_every = 3;
-    t_start(&t, &so);
+    /* Drops every second, cutting lines in half, and a server restart
+     * every 3 s (every connection dropped, refused for 0.5 s). */
+    t_start(&t, &so, &proxy, 1000);
     create_pod(&t, "counter", "\"kpod-sim/log-rate\":\"50\"", "Always");
     follow_start(&t, &f, "counter", 1, -1);
     /* 500 lines at 50/s: about 10 s, so several drops and restarts. */
@@ -278,14 +493,12 @@ test_numbered_with_faults(void)
     nb.want = 500;
     run_until(&t, reached, &nb, 120, "line 500");
     st = logs_status(f.logs);
-    fprintf(stderr, "connects %llu, duplicates dropped %llu, lines %llu\n",
-            (unsigned long long)st->connects,
+    fprintf(stderr,
+            "connects %llu, cuts %llu, lines cut %llu, duplicates dropped "
+            "%llu, lines %llu\n",
+            (unsigned long long)st->connects, (unsigned long long)proxy.cuts,
+            (unsigned long long)st->cut_lines,
             (unsigned long long)st->duplicates, (unsigned long long)st->lines);
-    /* The faults happened: the stream was reopened and replayed lines
-     * were dropped. */
-    CHECK(st->connects >= 3);
-    CHECK(f.reconnecting >= 1);
-    CHECK(st->duplicates >= 1);
     CHECK(logbuf_evicted(f.buf) == 0);
     /* Every number once, in order, from 0. */
     for (s = logbuf_first(f.buf); s < logbuf_end(f.buf); s++) {
@@ -302,6 +515,13 @@ test_numbered_with_faults(void)
         expect++;
     }
     CHECK(expect > 500);
+    /* The faults happened: the stream was reopened and replayed lines
+     * were dropped. */
+    CHECK(st->connects >= 6);
+    CHECK(proxy.cuts >= 3);
+    CHECK(st->cut_lines >= 1);
+    CHECK(f.reconnecting >= 1);
+    CHECK(st->duplicates >= 1);
     follow_stop(&t, &f);
     t_stop(&t);
 }
@@ -476,7 +696,7 @@ test_restarts_and_errors(void)
 
     so.host = "127.0.0.1";
     so.scenario = "empty";
-    t_start(&t, &so);
+    t_start(&t, &so, NULL, 0);
 
     /* A container that crashes after 3 s and restarts at once (the first
      * back-off is zero), then waits 10 s (CrashLoopBackOff). Followed
