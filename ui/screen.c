@@ -7,6 +7,7 @@
  * panes show, and nothing outside it calls doupdate.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #define SCREEN_MAXPANES 16
 #define SCREEN_FRAME_NS (16 * 1000 * 1000) /* ~60 frames/s */
 #define SCREEN_NSIGNALS 4
+#define SCREEN_ESC_MS 25 /* how long a lone Esc may start a sequence */
 
 struct screen {
     uv_loop_t        *loop;
@@ -27,11 +29,16 @@ struct screen {
     SCREEN           *term;
     int               ended; /* endwin done */
 
-    uv_prepare_t prepare;
-    uv_timer_t   frame_timer;
-    uv_poll_t    input;
-    uv_signal_t  signals[SCREEN_NSIGNALS];
-    int          open_handles;
+    uv_prepare_t  prepare;
+    uv_timer_t    frame_timer;
+    uv_poll_t     input;
+    uv_timer_t    esc_timer;  /* flushes a held Esc (see screen_input_cb) */
+    int           keypipe[2]; /* what we read from the tty, curses reads */
+    FILE         *keyin;      /* keypipe[0] as curses' input */
+    unsigned char held[16];   /* tail that may be an unfinished sequence */
+    size_t        nheld;
+    uv_signal_t   signals[SCREEN_NSIGNALS];
+    int           open_handles;
     void (*done_cb)(void *);
     void *done_data;
 
@@ -141,6 +148,10 @@ screen_handle_closed(uv_handle_t *h)
     }
     if (s->term != NULL)
         delscreen(s->term);
+    if (s->keyin != NULL)
+        fclose(s->keyin);
+    if (s->keypipe[1] >= 0)
+        close(s->keypipe[1]);
     if (s->done_cb != NULL)
         s->done_cb(s->done_data);
     free(s);
@@ -339,6 +350,7 @@ screen_key(struct screen *s, int key)
 {
     struct screen_pane *p;
 
+    klog("key %#x", (unsigned)key);
     if (key == SCREEN_FKEY(KEY_RESIZE)) {
         /* resizeterm (from the SIGWINCH handler) queues this key; calling
          * it again here would queue another, forever. */
@@ -355,38 +367,147 @@ screen_key(struct screen *s, int key)
         s->cbs.key(s, key, s->cbs.data);
 }
 
-static void
-screen_input_cb(uv_poll_t *h, int status, int events)
+size_t
+screen_input_pending(const unsigned char *buf, size_t len)
 {
-    struct screen *s = h->data;
-    wint_t         wc;
-    int            r, n = 0;
+    size_t i, esc, n, want;
 
-    if (status < 0) {
-        /* The terminal went away (hangup): same as SIGHUP. */
-        klog("stdin: %s", uv_strerror(status));
-        uv_poll_stop(h);
-        if (s->cbs.quit != NULL)
-            s->cbs.quit(s, SIGHUP, s->cbs.data);
-        return;
+    /* An unfinished UTF-8 character at the end. */
+    for (i = len; i > 0 && len - i < 3; i--) {
+        unsigned char c = buf[i - 1];
+
+        if ((c & 0xc0) == 0x80)
+            continue; /* continuation: look further back */
+        want = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+        if (want > len - (i - 1))
+            return len - (i - 1);
+        break;
     }
-    (void)events;
+    /* The last Esc and what follows it. */
+    for (i = len; i > 0 && buf[i - 1] != 0x1b; i--)
+        ;
+    if (i == 0)
+        return 0;
+    esc = i - 1;
+    n = len - esc;
+    if (n == 1)
+        return 1; /* a lone Esc, or the start of a sequence */
+    if (buf[esc + 1] == 'O')
+        return n == 2 ? 2 : 0; /* SS3 and its one final byte */
+    if (buf[esc + 1] != '[')
+        return 0; /* Esc + key: alt-key, complete */
+    /* CSI: parameters and intermediates (0x20-0x3f), then a final byte
+     * (0x40-0x7e). Anything else means it was not a sequence after all. */
+    for (i = esc + 2; i < len; i++) {
+        if (buf[i] >= 0x40 && buf[i] <= 0x7e)
+            return 0;
+        if (buf[i] < 0x20 || buf[i] > 0x3f)
+            return 0;
+    }
+    return n;
+}
+
+/* Hand what curses can parse now to it and dispatch the keys. */
+static void
+screen_feed(struct screen *s, const unsigned char *buf, size_t len)
+{
+    wint_t  wc;
+    ssize_t w;
+    int     r;
+
+    while (len > 0) {
+        w = write(s->keypipe[1], buf, len);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            break; /* the pipe is full: curses drains it below */
+        buf += w;
+        len -= (size_t)w;
+    }
     while (!s->ended && (r = wget_wch(stdscr, &wc)) != ERR) {
-        n++;
         if (r == KEY_CODE_YES)
             screen_key(s, SCREEN_FKEY((int)wc));
         else
             screen_key(s, (int)wc);
     }
-    /* A terminal that hung up stays readable with nothing to read; do not
-     * spin on it (SIGHUP usually comes first). */
-    if (n == 0 && ++s->empty_reads >= 64 && !s->ended) {
-        klog("stdin readable but empty: terminal gone");
-        uv_poll_stop(h);
-        if (s->cbs.quit != NULL)
-            s->cbs.quit(s, SIGHUP, s->cbs.data);
-    } else if (n > 0)
+}
+
+static void
+screen_esc_timer_cb(uv_timer_t *t)
+{
+    struct screen *s = t->data;
+    unsigned char  held[sizeof s->held];
+    size_t         n = s->nheld;
+
+    /* Nothing followed in time: it was an Esc key (or a cut sequence). */
+    memcpy(held, s->held, n);
+    s->nheld = 0;
+    screen_feed(s, held, n);
+}
+
+static void
+screen_hangup(struct screen *s, const char *why)
+{
+    klog("stdin: %s", why);
+    uv_poll_stop(&s->input);
+    if (s->cbs.quit != NULL)
+        s->cbs.quit(s, SIGHUP, s->cbs.data);
+}
+
+/*
+ * Keys are read from the terminal here, not by curses: curses would block
+ * ESCDELAY on a lone Esc to see whether a sequence follows. Complete input
+ * goes to curses through a pipe at once (curses' ESCDELAY is 0); a tail
+ * that may be an unfinished escape sequence or UTF-8 character is held
+ * for SCREEN_ESC_MS by a timer, so a lone Esc costs no blocking.
+ */
+static void
+screen_input_cb(uv_poll_t *h, int status, int events)
+{
+    struct screen *s = h->data;
+    unsigned char  buf[4096 + sizeof s->held];
+    size_t         len, hold;
+    ssize_t        n;
+    int            avail = 0;
+
+    (void)events;
+    if (status < 0) {
+        screen_hangup(s, uv_strerror(status));
+        return;
+    }
+    if (s->ended)
+        return;
+    memcpy(buf, s->held, s->nheld);
+    len = s->nheld;
+    s->nheld = 0;
+    uv_timer_stop(&s->esc_timer);
+    /* Read only what is there: the terminal is in blocking mode (shared
+     * with the shell, so its flags stay untouched). */
+    if (ioctl(STDIN_FILENO, FIONREAD, &avail) != 0 || avail <= 0)
+        avail = 1; /* readable with nothing queued: end of file or hangup */
+    if ((size_t)avail > sizeof buf - len)
+        avail = (int)(sizeof buf - len);
+    n = read(STDIN_FILENO, buf + len, (size_t)avail);
+    if (n < 0 && errno == EINTR)
+        n = 0;
+    else if (n <= 0) {
+        if (++s->empty_reads >= 3) {
+            screen_hangup(s, n == 0 ? "end of file" : strerror(errno));
+            return;
+        }
+        n = 0;
+    } else
         s->empty_reads = 0;
+    len += (size_t)n;
+    hold = screen_input_pending(buf, len);
+    if (hold > sizeof s->held)
+        hold = 0; /* too long to be a key: let curses have it */
+    screen_feed(s, buf, len - hold);
+    if (hold > 0 && !s->ended) {
+        memcpy(s->held, buf + len - hold, hold);
+        s->nheld = hold;
+        uv_timer_start(&s->esc_timer, screen_esc_timer_cb, SCREEN_ESC_MS, 0);
+    }
 }
 
 static void
@@ -413,7 +534,9 @@ screen_init_handles(struct screen *s)
     uv_prepare_start(&s->prepare, screen_prepare_cb);
     uv_timer_init(s->loop, &s->frame_timer);
     s->frame_timer.data = s;
-    s->open_handles = 2;
+    uv_timer_init(s->loop, &s->esc_timer);
+    s->esc_timer.data = s;
+    s->open_handles = 3;
     if (uv_poll_init(s->loop, &s->input, STDIN_FILENO) == 0) {
         s->input.data = s;
         uv_poll_start(&s->input, UV_READABLE, screen_input_cb);
@@ -446,12 +569,24 @@ screen_create(uv_loop_t *loop, const struct screen_cbs *cbs, char **cause)
         free(s);
         return NULL;
     }
-    /* A lone Esc must not wait curses' default second. */
-    set_escdelay(25);
-    s->term = newterm(NULL, stdout, stdin);
+    /* Curses reads keys from a pipe that screen_input_cb fills, and never
+     * waits for the rest of a sequence (that wait is ours, on a timer). */
+    if (pipe(s->keypipe) != 0) {
+        *cause = xasprintf("pipe: %s", strerror(errno));
+        free(s);
+        return NULL;
+    }
+    fcntl(s->keypipe[0], F_SETFD, FD_CLOEXEC);
+    fcntl(s->keypipe[1], F_SETFD, FD_CLOEXEC);
+    fcntl(s->keypipe[1], F_SETFL, O_NONBLOCK);
+    s->keyin = fdopen(s->keypipe[0], "r");
+    set_escdelay(0);
+    s->term = newterm(NULL, stdout, s->keyin);
     if (s->term == NULL) {
         *cause = xasprintf("cannot initialise the terminal (TERM=%s)",
                            getenv("TERM") ? getenv("TERM") : "");
+        fclose(s->keyin);
+        close(s->keypipe[1]);
         free(s);
         return NULL;
     }
@@ -487,6 +622,7 @@ screen_close(struct screen *s, void (*done_cb)(void *), void *data)
     s->done_data = data;
     uv_close((uv_handle_t *)&s->prepare, screen_handle_closed);
     uv_close((uv_handle_t *)&s->frame_timer, screen_handle_closed);
+    uv_close((uv_handle_t *)&s->esc_timer, screen_handle_closed);
     if (s->input.data != NULL)
         uv_close((uv_handle_t *)&s->input, screen_handle_closed);
     for (i = 0; i < SCREEN_NSIGNALS; i++)

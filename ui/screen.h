@@ -9,6 +9,7 @@
 #ifndef KPOD_SCREEN_H
 #define KPOD_SCREEN_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <uv.h>
 
@@ -86,6 +87,11 @@ void screen_urgent(struct screen *);
 int screen_has_colors(struct screen *);
 /* Frames drawn so far and the monotonic ms of the last one. */
 uint64_t screen_frames(struct screen *);
+
+/* How many bytes at the end of buf may be an escape sequence or UTF-8
+ * character still arriving (held back briefly instead of letting curses
+ * wait); 0 when buf ends complete. */
+size_t screen_input_pending(const unsigned char *buf, size_t len);
 
 /* Restore the terminal from anywhere (fatal paths, atexit). Safe to call
  * twice; async-signal-safe. */

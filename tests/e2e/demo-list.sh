@@ -33,7 +33,19 @@ e2e_keys G
 wait_for 10 selected_not "$first" || fail "G did not move"
 e2e_keys g
 wait_for 10 selected_is "$first" || fail "g did not go to the top"
-pass "j/k/g/G move the selection"
+# The same through escape sequences (kpod parses their timing itself).
+e2e_keys Down
+wait_for 10 selected_is "$second" || fail "Down did not move to $second"
+e2e_keys Up
+wait_for 10 selected_is "$first" || fail "Up did not move back"
+e2e_keys End
+wait_for 10 selected_not "$first" || fail "End did not move"
+e2e_keys Home
+wait_for 10 selected_is "$first" || fail "Home did not go to the top"
+# A lone Esc is no key here: it must not quit or move anything.
+e2e_keys Escape j
+wait_for 10 selected_is "$second" || fail "j after Esc did not move"
+pass "j/k/g/G, arrows, Home/End move the selection"
 
 e2e_keys q
 [ "$(e2e_exit_status)" = 0 ] || fail "kpod exit status not 0"
