@@ -387,6 +387,45 @@ test_mutation_round_trip(void **state)
     assert_true(ok > 100 && bad > 100);
 }
 
+/* What the real kubectl 1.32.4 printed with `get pod -o yaml` for the
+ * synthetic edge pod (escapes, CR, ESC, long and multi-line strings,
+ * quantities, empty maps): kyaml_emit_sorted must print the same bytes. */
+static void
+test_kubectl_yaml_golden(void **state)
+{
+    const char *src = getenv("KPOD_SOURCE_DIR");
+    char       *pj, *yj, *json, *want, *got;
+    size_t      len;
+    cJSON      *pod;
+    (void)state;
+    if (src == NULL)
+        fail_msg("KPOD_SOURCE_DIR is not set");
+    pj = xasprintf("%s/tests/unit/data/describe-edge-pod.json", src);
+    yj = xasprintf("%s/tests/unit/data/describe-edge-pod.kubectl-1.32.yaml",
+                   src);
+    json = slurp(pj, &len);
+    want = slurp(yj, &len);
+    if (json == NULL || want == NULL)
+        fail_msg("cannot read %s or %s", pj, yj);
+    pod = cJSON_Parse(json);
+    assert_non_null(pod);
+    got = kyaml_emit_sorted(pod);
+    assert_string_equal(got, want);
+    free(got);
+    /* and the YAML reads back as the same object */
+    {
+        cJSON *back = parse(want);
+
+        assert_true(cJSON_Compare(pod, back, 1));
+        cJSON_Delete(back);
+    }
+    cJSON_Delete(pod);
+    free(json);
+    free(want);
+    free(pj);
+    free(yj);
+}
+
 int
 main(void)
 {
@@ -399,6 +438,7 @@ main(void)
         cmocka_unit_test(test_emit),
         cmocka_unit_test(test_fixtures),
         cmocka_unit_test(test_mutation_round_trip),
+        cmocka_unit_test(test_kubectl_yaml_golden),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
