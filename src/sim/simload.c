@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "kyaml.h"
+#include "simdefault.h"
 #include "simdisco.h"
 #include "simevents.h"
 #include "simload.h"
@@ -241,7 +242,7 @@ simload_pods(struct sim *sim, int n, int m, char **cause)
         snprintf(ns, sizeof ns, "load-%d", i % m);
         simdisco_ensure_namespace(sim, ns);
         snprintf(gen, sizeof gen, "%s-7c5ddbdf54-", app);
-        simpods_suffix(sim, sfx, sizeof sfx);
+        simdefault_suffix(sim, sfx, sizeof sfx);
         snprintf(name, sizeof name, "%s%s%d", gen, sfx, i);
         snprintf(uid, sizeof uid, "%08x-%04x-4%03x-9%03x-%012x", (unsigned)i,
                  (unsigned)(sim_rand(sim) * 65535),

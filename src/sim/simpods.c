@@ -11,42 +11,13 @@
 #include <string.h>
 
 #include "kyaml.h"
+#include "simdefault.h"
 #include "simkubelet.h"
 #include "simlist.h"
 #include "simpatch.h"
 #include "simpods.h"
 #include "simstore.h"
-
-#define SIMPODS_ANNOTATIONS_MAX (256 * 1024)
-
-static void
-simpods_uuid(struct sim *sim, char *buf, size_t len)
-{
-    unsigned char b[16];
-    size_t        i;
-
-    for (i = 0; i < 16; i++)
-        b[i] = (unsigned char)(sim_rand(sim) * 256);
-    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
-    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
-    snprintf(buf, len,
-             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x"
-             "%02x",
-             b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10],
-             b[11], b[12], b[13], b[14], b[15]);
-}
-
-/* Random suffix from the apiserver's alphabet (no vowels, no 0/1/3). */
-void
-simpods_suffix(struct sim *sim, char *buf, size_t n)
-{
-    static const char alpha[] = "bcdfghjklmnpqrstvwxz2456789";
-    size_t            i;
-
-    for (i = 0; i + 1 < n; i++)
-        buf[i] = alpha[(size_t)(sim_rand(sim) * (sizeof alpha - 1))];
-    buf[n - 1] = '\0';
-}
+#include "simvalid.h"
 
 static cJSON *
 simpods_parse_body(struct simreq *r, char **cause)
@@ -81,426 +52,6 @@ simpods_parse_body(struct simreq *r, char **cause)
     return obj;
 }
 
-static cJSON *
-child(cJSON *o, const char *k)
-{
-    cJSON *c = cJSON_GetObjectItemCaseSensitive(o, k);
-
-    if (c == NULL) {
-        c = cJSON_CreateObject();
-        cJSON_AddItemToObject(o, k, c);
-    }
-    return c;
-}
-
-static void
-setdef_str(cJSON *o, const char *k, const char *v)
-{
-    if (cJSON_GetObjectItemCaseSensitive(o, k) == NULL)
-        cJSON_AddStringToObject(o, k, v);
-}
-
-static void
-setdef_num(cJSON *o, const char *k, double v)
-{
-    if (cJSON_GetObjectItemCaseSensitive(o, k) == NULL)
-        cJSON_AddNumberToObject(o, k, v);
-}
-
-static void
-setdef_bool(cJSON *o, const char *k, int v)
-{
-    if (cJSON_GetObjectItemCaseSensitive(o, k) == NULL)
-        cJSON_AddBoolToObject(o, k, v);
-}
-
-/* Move the keys of o into the given order; the rest keep theirs after. */
-void
-simpods_order(cJSON *o, const char *const *order)
-{
-    cJSON *tmp = cJSON_CreateObject(), *it;
-    size_t i;
-
-    for (i = 0; order[i] != NULL; i++) {
-        it = cJSON_DetachItemFromObjectCaseSensitive(o, order[i]);
-        if (it != NULL)
-            cJSON_AddItemToObject(tmp, order[i], it);
-    }
-    while (o->child != NULL) {
-        it = o->child;
-        cJSON_DetachItemViaPointer(o, it);
-        cJSON_AddItemToObject(tmp, it->string, it);
-    }
-    while (tmp->child != NULL) {
-        it = tmp->child;
-        cJSON_DetachItemViaPointer(tmp, it);
-        cJSON_AddItemToObject(o, it->string, it);
-    }
-    cJSON_Delete(tmp);
-}
-
-static const char *const meta_order[] = {
-    "name",
-    "generateName",
-    "namespace",
-    "selfLink",
-    "uid",
-    "resourceVersion",
-    "generation",
-    "creationTimestamp",
-    "deletionTimestamp",
-    "deletionGracePeriodSeconds",
-    "labels",
-    "annotations",
-    "ownerReferences",
-    "finalizers",
-    "managedFields",
-    NULL,
-};
-static const char *const pod_order[] = {"metadata", "spec", "status", NULL};
-
-void
-simpods_order_meta(cJSON *pod)
-{
-    cJSON *meta = cJSON_GetObjectItemCaseSensitive(pod, "metadata");
-
-    if (meta != NULL)
-        simpods_order(meta, meta_order);
-    simpods_order(pod, pod_order);
-}
-
-static int
-image_has_tag(const char *image)
-{
-    const char *slash = strrchr(image, '/');
-    const char *last = slash ? slash + 1 : image;
-
-    return strchr(last, ':') != NULL || strchr(image, '@') != NULL;
-}
-
-/* What the apiserver and its admission plugins add to a new pod. */
-static void
-simpods_default(struct sim *sim, cJSON *pod)
-{
-    cJSON            *spec = child(pod, "spec"), *ctrs, *c, *tol, *t, *vols, *v;
-    char              suffix[6], volname[64];
-    int               i;
-    const char *const kinds[] = {"initContainers", "containers"};
-
-    simpods_suffix(sim, suffix, sizeof suffix);
-    snprintf(volname, sizeof volname, "kube-api-access-%s", suffix);
-    for (i = 0; i < 2; i++) {
-        ctrs = cJSON_GetObjectItemCaseSensitive(spec, kinds[i]);
-        cJSON_ArrayForEach(c, ctrs)
-        {
-            const char *image =
-                cJSON_GetStringValue(cJSON_GetObjectItem(c, "image"));
-            cJSON *ports = cJSON_GetObjectItemCaseSensitive(c, "ports"), *p;
-            cJSON *vm;
-
-            if (image != NULL) {
-                const char *tag = strrchr(image, ':');
-
-                setdef_str(c, "imagePullPolicy",
-                           !image_has_tag(image) ||
-                                   (tag && strcmp(tag, ":latest") == 0)
-                               ? "Always"
-                               : "IfNotPresent");
-            }
-            cJSON_ArrayForEach(p, ports) setdef_str(p, "protocol", "TCP");
-            {
-                static const char *const probes[] = {
-                    "livenessProbe", "readinessProbe", "startupProbe"};
-                size_t k;
-
-                for (k = 0; k < nitems(probes); k++) {
-                    cJSON *pr = cJSON_GetObjectItemCaseSensitive(c, probes[k]);
-                    cJSON *hg;
-
-                    if (!cJSON_IsObject(pr))
-                        continue;
-                    setdef_num(pr, "failureThreshold", 3);
-                    setdef_num(pr, "periodSeconds", 10);
-                    setdef_num(pr, "successThreshold", 1);
-                    setdef_num(pr, "timeoutSeconds", 1);
-                    hg = cJSON_GetObjectItemCaseSensitive(pr, "httpGet");
-                    if (cJSON_IsObject(hg))
-                        setdef_str(hg, "scheme", "HTTP");
-                }
-            }
-            child(c, "resources");
-            setdef_str(c, "terminationMessagePath", "/dev/termination-log");
-            setdef_str(c, "terminationMessagePolicy", "File");
-            vm = cJSON_GetObjectItemCaseSensitive(c, "volumeMounts");
-            if (vm == NULL) {
-                vm = cJSON_CreateArray();
-                cJSON_AddItemToObject(c, "volumeMounts", vm);
-            }
-            v = cJSON_CreateObject();
-            cJSON_AddStringToObject(
-                v, "mountPath",
-                "/var/run/secrets/kubernetes.io/serviceaccount");
-            cJSON_AddStringToObject(v, "name", volname);
-            cJSON_AddBoolToObject(v, "readOnly", 1);
-            cJSON_AddItemToArray(vm, v);
-        }
-    }
-    setdef_str(spec, "dnsPolicy", "ClusterFirst");
-    setdef_bool(spec, "enableServiceLinks", 1);
-    setdef_str(spec, "preemptionPolicy", "PreemptLowerPriority");
-    setdef_num(spec, "priority", 0);
-    setdef_str(spec, "restartPolicy", "Always");
-    setdef_str(spec, "schedulerName", "default-scheduler");
-    child(spec, "securityContext");
-    setdef_str(spec, "serviceAccount", "default");
-    setdef_str(spec, "serviceAccountName", "default");
-    setdef_num(spec, "terminationGracePeriodSeconds", 30);
-    tol = cJSON_GetObjectItemCaseSensitive(spec, "tolerations");
-    if (tol == NULL) {
-        const char *const keys[] = {"node.kubernetes.io/not-ready",
-                                    "node.kubernetes.io/unreachable"};
-
-        tol = cJSON_AddArrayToObject(spec, "tolerations");
-        for (i = 0; i < 2; i++) {
-            t = cJSON_CreateObject();
-            cJSON_AddStringToObject(t, "effect", "NoExecute");
-            cJSON_AddStringToObject(t, "key", keys[i]);
-            cJSON_AddStringToObject(t, "operator", "Exists");
-            cJSON_AddNumberToObject(t, "tolerationSeconds", 300);
-            cJSON_AddItemToArray(tol, t);
-        }
-    }
-    vols = cJSON_GetObjectItemCaseSensitive(spec, "volumes");
-    if (vols == NULL)
-        vols = cJSON_AddArrayToObject(spec, "volumes");
-    v = cJSON_Parse(
-        "{\"name\":\"\",\"projected\":{\"defaultMode\":420,\"sources\":["
-        "{\"serviceAccountToken\":{\"expirationSeconds\":3607,\"path\":"
-        "\"token\"}},{\"configMap\":{\"items\":[{\"key\":\"ca.crt\","
-        "\"path\":\"ca.crt\"}],\"name\":\"kube-root-ca.crt\"}},"
-        "{\"downwardAPI\":{\"items\":[{\"fieldRef\":{\"apiVersion\":\"v1\","
-        "\"fieldPath\":\"metadata.namespace\"},\"path\":\"namespace\"}]}}]}}");
-    cJSON_ReplaceItemInObjectCaseSensitive(v, "name",
-                                           cJSON_CreateString(volname));
-    cJSON_AddItemToArray(vols, v);
-}
-
-/* A managedFields entry for a write by manager. */
-static void
-simpods_managed(cJSON *pod, const char *manager, const char *operation)
-{
-    cJSON *meta = child(pod, "metadata");
-    cJSON *mf = cJSON_GetObjectItemCaseSensitive(meta, "managedFields"), *e;
-    char   ts[64];
-
-    if (manager == NULL || *manager == '\0')
-        return;
-    if (!cJSON_IsArray(mf)) {
-        cJSON_DeleteItemFromObjectCaseSensitive(meta, "managedFields");
-        mf = cJSON_AddArrayToObject(meta, "managedFields");
-    }
-    cJSON_ArrayForEach(e, mf)
-    {
-        const char *m = cJSON_GetStringValue(cJSON_GetObjectItem(e, "manager"));
-        const char *op =
-            cJSON_GetStringValue(cJSON_GetObjectItem(e, "operation"));
-
-        if (m && op && strcmp(m, manager) == 0 && strcmp(op, operation) == 0) {
-            cJSON_ReplaceItemInObjectCaseSensitive(
-                e, "time",
-                cJSON_CreateString(sim_time(know_ms(), ts, sizeof ts)));
-            return;
-        }
-    }
-    e = cJSON_CreateObject();
-    cJSON_AddStringToObject(e, "manager", manager);
-    cJSON_AddStringToObject(e, "operation", operation);
-    cJSON_AddStringToObject(e, "apiVersion", "v1");
-    cJSON_AddStringToObject(e, "time", sim_time(know_ms(), ts, sizeof ts));
-    cJSON_AddStringToObject(e, "fieldsType", "FieldsV1");
-    cJSON_AddItemToObject(
-        e, "fieldsV1",
-        cJSON_Parse("{\"f:metadata\":{\"f:annotations\":{},\"f:labels\":{}},"
-                    "\"f:spec\":{\"f:containers\":{}}}"));
-    cJSON_AddItemToArray(mf, e);
-}
-
-/* ---- validation ------------------------------------------------------ */
-
-struct simcauses {
-    cJSON *causes;
-    char  *first;
-    int    n;
-};
-
-static void cause_add(struct simcauses *c, const char *reason,
-                      const char *field, const char *fmt, ...)
-    KPOD_PRINTF(4, 5);
-
-static void
-cause_add(struct simcauses *c, const char *reason, const char *field,
-          const char *fmt, ...)
-{
-    va_list ap;
-    char   *msg;
-    cJSON  *o = cJSON_CreateObject();
-
-    va_start(ap, fmt);
-    msg = xvasprintf(fmt, ap);
-    va_end(ap);
-    if (c->causes == NULL)
-        c->causes = cJSON_CreateArray();
-    cJSON_AddStringToObject(o, "reason", reason);
-    cJSON_AddStringToObject(o, "message", msg);
-    cJSON_AddStringToObject(o, "field", field);
-    cJSON_AddItemToArray(c->causes, o);
-    if (c->first == NULL)
-        c->first = xasprintf("%s: %s", field, msg);
-    else {
-        char *s = xasprintf("%s, %s: %s", c->first, field, msg);
-
-        free(c->first);
-        c->first = s;
-    }
-    c->n++;
-    free(msg);
-}
-
-static int
-is_alnum(int ch)
-{
-    return isalnum((unsigned char)ch) != 0;
-}
-
-/* A qualified name's name part: [A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?,
- * at most 63 characters. */
-static int
-valid_name_part(const char *s, size_t n)
-{
-    size_t i;
-
-    if (n == 0 || n > 63 || !is_alnum(s[0]) || !is_alnum(s[n - 1]))
-        return 0;
-    for (i = 0; i < n; i++)
-        if (!is_alnum(s[i]) && s[i] != '-' && s[i] != '_' && s[i] != '.')
-            return 0;
-    return 1;
-}
-
-/* A DNS-1123 subdomain: lower-case alphanumerics, '-' and '.', <= 253. */
-static int
-valid_subdomain(const char *s, size_t n)
-{
-    size_t i;
-
-    if (n == 0 || n > 253)
-        return 0;
-    for (i = 0; i < n; i++) {
-        char ch = s[i];
-
-        if (!(islower((unsigned char)ch) || isdigit((unsigned char)ch) ||
-              ch == '-' || ch == '.'))
-            return 0;
-    }
-    return isalnum((unsigned char)s[0]) && isalnum((unsigned char)s[n - 1]);
-}
-
-static void
-validate_keys(struct simcauses *c, const cJSON *map, const char *field,
-              int annotations)
-{
-    const cJSON *it;
-    size_t       total = 0;
-
-    cJSON_ArrayForEach(it, map)
-    {
-        const char *k = it->string, *slash = strchr(k, '/');
-        char       *f = xasprintf("%s", field);
-        int         ok;
-
-        if (slash != NULL)
-            ok = valid_subdomain(k, (size_t)(slash - k)) &&
-                 valid_name_part(slash + 1, strlen(slash + 1));
-        else
-            ok = valid_name_part(k, strlen(k));
-        if (!ok) {
-            cause_add(
-                c, "FieldValueInvalid", f,
-                "Invalid value: \"%s\": name part must consist of "
-                "alphanumeric characters, '-', '_' or '.', and must start and "
-                "end with an alphanumeric character (e.g. 'MyName',  or "
-                "'my.name',  or '123-abc', regex used for validation is "
-                "'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')",
-                k);
-        }
-        free(f);
-        total += strlen(k);
-        if (cJSON_IsString(it))
-            total += strlen(it->valuestring);
-    }
-    if (annotations && total > SIMPODS_ANNOTATIONS_MAX)
-        cause_add(c, "FieldValueTooLong", field,
-                  "Too long: may not be more than %d bytes",
-                  SIMPODS_ANNOTATIONS_MAX);
-}
-
-/* 0, or answers 422 and returns -1. */
-int
-simpods_validate(struct simreq *r, const cJSON *pod, const char *name)
-{
-    struct simcauses c = {0};
-    const cJSON     *meta = cJSON_GetObjectItemCaseSensitive(pod, "metadata");
-    const cJSON     *spec = cJSON_GetObjectItemCaseSensitive(pod, "spec");
-    const cJSON *ctrs = cJSON_GetObjectItemCaseSensitive(spec, "containers");
-    const cJSON *it;
-    int          i = 0;
-
-    validate_keys(&c, cJSON_GetObjectItemCaseSensitive(meta, "labels"),
-                  "metadata.labels", 0);
-    validate_keys(&c, cJSON_GetObjectItemCaseSensitive(meta, "annotations"),
-                  "metadata.annotations", 1);
-    if (!valid_subdomain(name, strlen(name)))
-        cause_add(&c, "FieldValueInvalid", "metadata.name",
-                  "Invalid value: \"%s\": a lowercase RFC 1123 subdomain must "
-                  "consist of lower case alphanumeric characters, '-' or '.', "
-                  "and must start and end with an alphanumeric character "
-                  "(e.g. 'example.com', regex used for validation is "
-                  "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*"
-                  "[a-z0-9])?)*')",
-                  name);
-    if (cJSON_GetArraySize(ctrs) == 0)
-        cause_add(&c, "FieldValueRequired", "spec.containers",
-                  "Required value");
-    cJSON_ArrayForEach(it, ctrs)
-    {
-        char f[64];
-
-        if (cJSON_GetStringValue(cJSON_GetObjectItem(it, "name")) == NULL) {
-            snprintf(f, sizeof f, "spec.containers[%d].name", i);
-            cause_add(&c, "FieldValueRequired", f, "Required value");
-        }
-        if (cJSON_GetStringValue(cJSON_GetObjectItem(it, "image")) == NULL) {
-            snprintf(f, sizeof f, "spec.containers[%d].image", i);
-            cause_add(&c, "FieldValueRequired", f, "Required value");
-        }
-        i++;
-    }
-    if (c.n == 0)
-        return 0;
-    {
-        char  *msg = xasprintf("Pod \"%s\" is invalid: %s%s%s", name,
-                              c.n > 1 ? "[" : "", c.first, c.n > 1 ? "]" : "");
-        cJSON *st = simhttp_status_obj(422, "Invalid", msg, name, "Pod");
-        cJSON *d = cJSON_GetObjectItemCaseSensitive(st, "details");
-
-        cJSON_AddItemToObject(d, "causes", c.causes);
-        simhttp_respond_json(r, 422, st);
-        free(msg);
-        free(c.first);
-    }
-    return -1;
-}
-
 /* ---- create ---------------------------------------------------------- */
 
 /* Store a new pod (taken); answers 201 or an error. */
@@ -509,7 +60,7 @@ simpods_create_obj(struct simreq *r, const char *ns, cJSON *pod,
                    const char *manager, const char *operation, int code)
 {
     struct sim *sim = r->sim;
-    cJSON      *meta = child(pod, "metadata"), *status;
+    cJSON      *meta = simdefault_child(pod, "metadata"), *status;
     const char *name = cJSON_GetStringValue(cJSON_GetObjectItem(meta, "name"));
     const char *gen =
         cJSON_GetStringValue(cJSON_GetObjectItem(meta, "generateName"));
@@ -529,7 +80,7 @@ simpods_create_obj(struct simreq *r, const char *ns, cJSON *pod,
     if ((name == NULL || *name == '\0') && gen != NULL && *gen != '\0') {
         char sfx[6];
 
-        simpods_suffix(sim, sfx, sizeof sfx);
+        simdefault_suffix(sim, sfx, sizeof sfx);
         gname = xasprintf("%s%s", gen, sfx);
         cJSON_DeleteItemFromObjectCaseSensitive(meta, "name");
         cJSON_AddStringToObject(meta, "name", gname);
@@ -559,7 +110,7 @@ simpods_create_obj(struct simreq *r, const char *ns, cJSON *pod,
         free(gname);
         return;
     }
-    if (simpods_validate(r, pod, name) != 0) {
+    if (simvalid_pod(r, pod, name) != 0) {
         cJSON_Delete(pod);
         free(gname);
         return;
@@ -568,7 +119,7 @@ simpods_create_obj(struct simreq *r, const char *ns, cJSON *pod,
         cJSON_DeleteItemFromObjectCaseSensitive(meta, "namespace");
         cJSON_AddStringToObject(meta, "namespace", ns);
     }
-    simpods_uuid(sim, uid, sizeof uid);
+    simdefault_uuid(sim, uid, sizeof uid);
     cJSON_DeleteItemFromObjectCaseSensitive(meta, "uid");
     cJSON_AddStringToObject(meta, "uid", uid);
     cJSON_DeleteItemFromObjectCaseSensitive(meta, "creationTimestamp");
@@ -577,13 +128,13 @@ simpods_create_obj(struct simreq *r, const char *ns, cJSON *pod,
     cJSON_DeleteItemFromObjectCaseSensitive(meta, "resourceVersion");
     cJSON_DeleteItemFromObjectCaseSensitive(meta, "deletionTimestamp");
     cJSON_DeleteItemFromObjectCaseSensitive(meta, "managedFields");
-    simpods_default(sim, pod);
-    simpods_managed(pod, manager, operation);
+    simdefault_pod(sim, pod);
+    simdefault_managed(pod, manager, operation);
     cJSON_DeleteItemFromObjectCaseSensitive(pod, "status");
     status = cJSON_AddObjectToObject(pod, "status");
     cJSON_AddStringToObject(status, "phase", "Pending");
     cJSON_AddStringToObject(status, "qosClass", simkubelet_qos(pod));
-    simpods_order_meta(pod);
+    simdefault_order_meta(pod);
     if (simhttp_query(r, "dryRun") != NULL) {
         struct simsnap tmp = {1, pod, cJSON_PrintUnformatted(pod), 0};
 
@@ -636,26 +187,26 @@ simpods_create(struct simreq *r, char **args)
 const cJSON *
 simpods_create_internal(struct sim *sim, const char *ns, cJSON *pod)
 {
-    cJSON          *meta = child(pod, "metadata");
+    cJSON          *meta = simdefault_child(pod, "metadata");
     char            uid[40], ts[64];
     struct simsnap *snap;
     cJSON          *status;
 
     if (cJSON_GetObjectItem(meta, "namespace") == NULL)
         cJSON_AddStringToObject(meta, "namespace", ns);
-    simpods_uuid(sim, uid, sizeof uid);
+    simdefault_uuid(sim, uid, sizeof uid);
     if (cJSON_GetObjectItem(meta, "uid") == NULL)
         cJSON_AddStringToObject(meta, "uid", uid);
     if (cJSON_GetObjectItem(meta, "creationTimestamp") == NULL)
         cJSON_AddStringToObject(meta, "creationTimestamp",
                                 sim_time(know_ms(), ts, sizeof ts));
-    simpods_default(sim, pod);
-    simpods_managed(pod, "kubectl-create", "Update");
+    simdefault_pod(sim, pod);
+    simdefault_managed(pod, "kubectl-create", "Update");
     cJSON_DeleteItemFromObjectCaseSensitive(pod, "status");
     status = cJSON_AddObjectToObject(pod, "status");
     cJSON_AddStringToObject(status, "phase", "Pending");
     cJSON_AddStringToObject(status, "qosClass", simkubelet_qos(pod));
-    simpods_order_meta(pod);
+    simdefault_order_meta(pod);
     snap = simstore_put(sim->store, &simres_pods, pod);
     if (snap == NULL)
         return NULL;
@@ -759,7 +310,7 @@ simpods_delete(struct simreq *r, char **args)
                                 sim_time(at, ts, sizeof ts));
         cJSON_AddNumberToObject(meta, "deletionGracePeriodSeconds", grace);
     }
-    simpods_order_meta(pod);
+    simdefault_order_meta(pod);
     snap = simstore_put(sim->store, &simres_pods, pod);
     simlist_full_object(&b, &simres_pods, snap);
     simhttp_respond(r, 200, "application/json", b.data, b.len, NULL);
@@ -860,7 +411,7 @@ simpods_patch(struct simreq *r, char **args)
     }
     cJSON_Delete(patch);
     /* identity and system fields cannot be patched */
-    meta = child(pod, "metadata");
+    meta = simdefault_child(pod, "metadata");
     {
         /* empty maps are omitted, as the apiserver's encoding does */
         static const char *const maps[] = {"labels", "annotations", NULL};
@@ -891,12 +442,12 @@ simpods_patch(struct simreq *r, char **args)
                 cJSON_AddItemToObject(meta, keep[i], cJSON_Duplicate(v, 1));
         }
     }
-    if (simpods_validate(r, pod, name) != 0) {
+    if (simvalid_pod(r, pod, name) != 0) {
         cJSON_Delete(pod);
         return;
     }
-    simpods_managed(pod, manager, apply ? "Apply" : "Update");
-    simpods_order_meta(pod);
+    simdefault_managed(pod, manager, apply ? "Apply" : "Update");
+    simdefault_order_meta(pod);
     kbuf_init(&b);
     if (simhttp_query(r, "dryRun") != NULL) {
         struct simsnap tmp = {1, pod, cJSON_PrintUnformatted(pod), 0};

@@ -137,3 +137,28 @@ start=$SECONDS
 curl -sN "$SIM_URL/api/v1/pods?watch=1&timeoutSeconds=60" >/dev/null || true
 [ $((SECONDS - start)) -lt 30 ] || fail "the watch was not dropped"
 pass "--drop-watch-every ends watches"
+
+# patches: JSON patch, 415 for an unknown type, 422 for a 300 KB annotation
+start_sim p
+api="$SIM_URL/api/v1/namespaces/default/pods"
+[ "$(create q1)" = 201 ] || fail "create q1"
+code=$(curl -s -o "$TEST_TMP/jp.json" -w '%{http_code}' -X PATCH "$api/q1" \
+	-H 'Content-Type: application/json-patch+json' \
+	-d '[{"op":"add","path":"/metadata/labels","value":{"a":"1"}},{"op":"add","path":"/metadata/labels/b","value":"2"}]')
+[ "$code" = 200 ] || fail "json patch gave $code: $(cat "$TEST_TMP/jp.json")"
+[ "$(json "$TEST_TMP/jp.json" 'sorted(d["metadata"]["labels"].items())')" = "[('a', '1'), ('b', '2')]" ] ||
+	fail "json patch result"
+code=$(curl -s -o "$TEST_TMP/415.json" -w '%{http_code}' -X PATCH "$api/q1" \
+	-H 'Content-Type: text/plain' -d 'x')
+[ "$code" = 415 ] || fail "unknown patch type gave $code"
+$PY -c 'print("{\"metadata\":{\"annotations\":{\"big\":\"" + "x" * 300000 + "\"}}}")' >"$TEST_TMP/big.json"
+code=$(curl -s -o "$TEST_TMP/422.json" -w '%{http_code}' -X PATCH "$api/q1" \
+	-H 'Content-Type: application/merge-patch+json' --data-binary @"$TEST_TMP/big.json")
+[ "$code" = 422 ] || fail "300 KB annotation gave $code"
+[ "$(json "$TEST_TMP/422.json" 'd["reason"], d["details"]["causes"][0]["reason"], d["details"]["causes"][0]["field"]')" = \
+	"Invalid FieldValueTooLong metadata.annotations" ] || fail "422 body: $(head -c 300 "$TEST_TMP/422.json")"
+code=$(curl -s -o "$TEST_TMP/422b.json" -w '%{http_code}' -X PATCH "$api/q1" \
+	-H 'Content-Type: application/merge-patch+json' -d '{"metadata":{"annotations":{"-bad-":"x"}}}')
+[ "$code" = 422 ] || fail "bad key gave $code"
+grep -q 'metadata.annotations: Invalid value: \\"-bad-\\"' "$TEST_TMP/422b.json" || fail "bad key message"
+pass "JSON patch, 415, 422 with causes"
