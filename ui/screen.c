@@ -3,8 +3,10 @@
  * Frames are drawn only from the prepare hook (once per loop iteration,
  * just before the loop sleeps), so any number of store notifications and
  * keys in one iteration make one frame; a one-shot timer wakes the loop
- * when the ~60 fps cap deferred a frame. This file does not know what the
- * panes show, and nothing outside it calls doupdate.
+ * when the ~60 fps cap deferred a frame. Keys are read here and passed to
+ * curses through a pipe, so curses never blocks waiting out an Esc. This
+ * file does not know what the panes show; nothing outside it calls
+ * doupdate.
  */
 #include <errno.h>
 #include <fcntl.h>
