@@ -3,10 +3,11 @@
  * the API server do: the container's state decides between lines, a 400
  * with the kubelet's "is waiting to start" text, or 204 for an unscheduled
  * pod. Nothing is stored; see simlogs.h for the line model. This file does
- * not speak HTTP: the server writes what the stream hands it.
+ * not speak HTTP: the server writes what the stream hands it. The query is
+ * parsed in simlogs-query.c, the pod read in simlogs-pod.c.
  */
 #define _GNU_SOURCE
-#include "simlogs.h"
+#include "simlogs-int.h"
 
 #include <cjson/cJSON.h>
 #include <ctype.h>
@@ -37,39 +38,6 @@ struct simlogs_ring {
     uint64_t             first_seq, end_seq; /* kept: [first_seq, end_seq) */
 };
 
-struct simlogs {
-    uv_loop_t             *loop;
-    double                 rate;
-    struct simlogs_stream *streams;
-    struct simlogs_ring   *rings;
-    int                    closing, handles;
-    void (*done_cb)(void *);
-    void *done_data;
-};
-
-/* One run of a container, as the pod's status describes it. */
-struct simlogs_inst {
-    char   *pod, *uid, *container, *image;
-    int     restart;
-    int64_t start_ns, end_ns; /* end_ns -1 = still running */
-    double  rate;
-};
-
-struct simlogs_stream {
-    struct simlogs        *logs;
-    struct simlogs_stream *next, *prev;
-    struct simlogs_out     out;
-    void                  *data;
-    struct simlogs_inst    inst;
-    int                    timestamps, follow, ended;
-    int64_t                next_line;  /* index of the next line to send */
-    int64_t                final_line; /* lines in the run, -1 = growing */
-    int64_t                final_time; /* real lines up to, -1 = now */
-    uint64_t               next_seq;   /* the next real line */
-    int64_t                limit;      /* bytes left, -1 = unlimited */
-    uv_timer_t             timer;
-};
-
 void
 simlogs_format_time(char *buf, size_t len, int64_t ns)
 {
@@ -82,188 +50,13 @@ simlogs_format_time(char *buf, size_t len, int64_t ns)
              tm.tm_min, tm.tm_sec, (long)(ns % 1000000000));
 }
 
-static int64_t
+int64_t
 simlogs_now_ns(void)
 {
     struct timespec ts;
 
     clock_gettime(CLOCK_REALTIME, &ts);
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-/* --- errors --- */
-
-static char *
-simlogs_status(int code, const char *reason, const char *message)
-{
-    cJSON *st = cJSON_CreateObject();
-    char  *s;
-
-    cJSON_AddStringToObject(st, "kind", "Status");
-    cJSON_AddStringToObject(st, "apiVersion", "v1");
-    cJSON_AddItemToObject(st, "metadata", cJSON_CreateObject());
-    cJSON_AddStringToObject(st, "status", "Failure");
-    cJSON_AddStringToObject(st, "message", message);
-    cJSON_AddStringToObject(st, "reason", reason);
-    cJSON_AddNumberToObject(st, "code", code);
-    s = cJSON_PrintUnformatted(st);
-    cJSON_Delete(st);
-    return s;
-}
-
-static int
-simlogs_invalid(const char *pod, const char *field, const char *value,
-                const char *detail, char **status)
-{
-    char  *msg = xasprintf("PodLogOptions \"%s\" is invalid: %s: Invalid "
-                            "value: %s: %s",
-                           pod, field, value, detail);
-    cJSON *st = cJSON_CreateObject(), *details, *causes, *cause;
-
-    cJSON_AddStringToObject(st, "kind", "Status");
-    cJSON_AddStringToObject(st, "apiVersion", "v1");
-    cJSON_AddItemToObject(st, "metadata", cJSON_CreateObject());
-    cJSON_AddStringToObject(st, "status", "Failure");
-    cJSON_AddStringToObject(st, "message", msg);
-    cJSON_AddStringToObject(st, "reason", "Invalid");
-    details = cJSON_AddObjectToObject(st, "details");
-    cJSON_AddStringToObject(details, "name", pod);
-    cJSON_AddStringToObject(details, "kind", "PodLogOptions");
-    causes = cJSON_AddArrayToObject(details, "causes");
-    cause = cJSON_CreateObject();
-    cJSON_AddStringToObject(cause, "reason", "FieldValueInvalid");
-    free(msg);
-    msg = xasprintf("Invalid value: %s: %s", value, detail);
-    cJSON_AddStringToObject(cause, "message", msg);
-    cJSON_AddStringToObject(cause, "field", field);
-    cJSON_AddItemToArray(causes, cause);
-    cJSON_AddNumberToObject(st, "code", 422);
-    *status = cJSON_PrintUnformatted(st);
-    cJSON_Delete(st);
-    free(msg);
-    return 422;
-}
-
-/* --- query --- */
-
-static char *
-simlogs_unescape(const char *s, size_t n)
-{
-    char  *out = xmalloc(n + 1), *o = out;
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        if (s[i] == '+') {
-            *o++ = ' ';
-        } else if (s[i] == '%' && i + 2 < n &&
-                   isxdigit((unsigned char)s[i + 1]) &&
-                   isxdigit((unsigned char)s[i + 2])) {
-            char hex[3] = {s[i + 1], s[i + 2], 0};
-
-            *o++ = (char)strtol(hex, NULL, 16);
-            i += 2;
-        } else {
-            *o++ = s[i];
-        }
-    }
-    *o = '\0';
-    return out;
-}
-
-/* The API server's boolean: false only for "0" or "false". */
-static int
-simlogs_bool(const char *v)
-{
-    return !(strcmp(v, "0") == 0 || strcasecmp(v, "false") == 0);
-}
-
-int
-simlogs_parse_query(const char *query, const char *pod, struct simlogs_opts *o,
-                    char **status)
-{
-    const char *p = query ? query : "";
-    int         rc = 0, has_since_s = 0, has_since_t = 0;
-
-    memset(o, 0, sizeof *o);
-    o->tail_lines = -1;
-    o->since_time = -1;
-    *status = NULL;
-    while (*p != '\0' && rc == 0) {
-        size_t      n = strcspn(p, "&");
-        const char *eq = memchr(p, '=', n);
-        char       *key, *val, *end;
-
-        key = simlogs_unescape(p, eq ? (size_t)(eq - p) : n);
-        val = eq ? simlogs_unescape(eq + 1, n - (size_t)(eq + 1 - p))
-                 : xstrdup("");
-        if (strcmp(key, "container") == 0) {
-            free(o->container);
-            o->container = val[0] ? xstrdup(val) : NULL;
-        } else if (strcmp(key, "follow") == 0) {
-            o->follow = simlogs_bool(val);
-        } else if (strcmp(key, "previous") == 0) {
-            o->previous = simlogs_bool(val);
-        } else if (strcmp(key, "timestamps") == 0) {
-            o->timestamps = simlogs_bool(val);
-        } else if (strcmp(key, "tailLines") == 0) {
-            o->tail_lines = strtoll(val, &end, 10);
-            if (*end != '\0' || val[0] == '\0') {
-                *status =
-                    simlogs_status(400, "BadRequest", "invalid tailLines");
-                rc = 400;
-            } else if (o->tail_lines < 0) {
-                rc = simlogs_invalid(pod, "tailLines", val,
-                                     "must be greater than or equal to 0",
-                                     status);
-            }
-        } else if (strcmp(key, "limitBytes") == 0) {
-            o->limit_bytes = strtoll(val, &end, 10);
-            if (*end != '\0' || o->limit_bytes < 1)
-                rc = simlogs_invalid(pod, "limitBytes", val,
-                                     "must be greater than 0", status);
-        } else if (strcmp(key, "sinceSeconds") == 0) {
-            has_since_s = 1;
-            o->since_seconds = strtoll(val, &end, 10);
-            if (*end != '\0' || o->since_seconds < 1)
-                rc = simlogs_invalid(pod, "sinceSeconds", val,
-                                     "must be greater than 0", status);
-        } else if (strcmp(key, "sinceTime") == 0) {
-            has_since_t = 1;
-            o->since_time = ktime_parse(val);
-            if (o->since_time < 0) {
-                char *m = xasprintf("parsing time \"%s\" as "
-                                    "\"2006-01-02T15:04:05Z07:00\": cannot "
-                                    "parse",
-                                    val);
-
-                *status = simlogs_status(400, "BadRequest", m);
-                free(m);
-                rc = 400;
-            }
-        }
-        free(key);
-        free(val);
-        p += n;
-        if (*p == '&')
-            p++;
-    }
-    if (rc == 0 && has_since_s && has_since_t) {
-        *status = simlogs_status(
-            422, "Invalid",
-            "PodLogOptions is invalid: : Forbidden: at most one of "
-            "`sinceTime` or `sinceSeconds` may be specified");
-        rc = 422;
-    }
-    if (rc != 0)
-        simlogs_opts_done(o);
-    return rc;
-}
-
-void
-simlogs_opts_done(struct simlogs_opts *o)
-{
-    free(o->container);
-    o->container = NULL;
 }
 
 /* --- the line model --- */
@@ -279,9 +72,7 @@ simlogs_mix(uint64_t x)
     return x;
 }
 
-enum simlogs_style { STYLE_APP, STYLE_HTTP_GO, STYLE_NGINX, STYLE_QUIET };
-
-static enum simlogs_style
+enum simlogs_style
 simlogs_style(const char *image)
 {
     if (strstr(image, "http-go") != NULL)
@@ -391,231 +182,7 @@ simlogs_text(struct kbuf *out, const struct simlogs_inst *in, int64_t i,
     kbuf_append(out, line, strnlen(line, sizeof line));
 }
 
-/* --- reading the pod --- */
-
-static const cJSON *
-simlogs_find(const cJSON *arr, const char *name)
-{
-    const cJSON *it;
-
-    cJSON_ArrayForEach(it, arr)
-    {
-        const cJSON *n = cJSON_GetObjectItemCaseSensitive(it, "name");
-
-        if (cJSON_IsString(n) && strcmp(n->valuestring, name) == 0)
-            return it;
-    }
-    return NULL;
-}
-
-static const char *
-simlogs_str(const cJSON *o, const char *path)
-{
-    char        *dup = xstrdup(path), *save = NULL, *k;
-    const cJSON *cur = o;
-
-    for (k = strtok_r(dup, ".", &save); k != NULL && cur != NULL;
-         k = strtok_r(NULL, ".", &save))
-        cur = cJSON_GetObjectItemCaseSensitive(cur, k);
-    free(dup);
-    return cJSON_IsString(cur) ? cur->valuestring : NULL;
-}
-
-static const cJSON *
-simlogs_obj(const cJSON *o, const char *path)
-{
-    char        *dup = xstrdup(path), *save = NULL, *k;
-    const cJSON *cur = o;
-
-    for (k = strtok_r(dup, ".", &save); k != NULL && cur != NULL;
-         k = strtok_r(NULL, ".", &save))
-        cur = cJSON_GetObjectItemCaseSensitive(cur, k);
-    free(dup);
-    return cur;
-}
-
-static void
-simlogs_names(struct kbuf *b, const cJSON *arr)
-{
-    const cJSON *it;
-    int          first = 1;
-
-    cJSON_ArrayForEach(it, arr)
-    {
-        const char *n = simlogs_str(it, "name");
-
-        if (n == NULL)
-            continue;
-        kbuf_printf(b, "%s%s", first ? "" : " ", n);
-        first = 0;
-    }
-}
-
-static double
-simlogs_rate_for(struct simlogs *logs, const cJSON *pod, const char *image)
-{
-    const cJSON *ann = simlogs_obj(pod, "metadata.annotations");
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(ann, "kpod-sim/log-rate");
-    const char  *a = cJSON_IsString(v) ? v->valuestring : NULL;
-
-    if (a != NULL)
-        return atof(a);
-    if (logs->rate > 0)
-        return logs->rate;
-    return simlogs_style(image) == STYLE_QUIET ? 0 : 0.5;
-}
-
-static int64_t
-simlogs_time_ns(const char *s)
-{
-    int64_t t = s ? ktime_parse(s) : -1;
-
-    return t < 0 ? -1 : t * 1000000000;
-}
-
-/* Work out which instance a request reads; 0 or an HTTP error. */
-static int
-simlogs_resolve(struct simlogs *logs, const cJSON *pod,
-                const struct simlogs_opts *o, struct simlogs_inst *in,
-                char **status)
-{
-    const char  *podname = simlogs_str(pod, "metadata.name");
-    const cJSON *spec = simlogs_obj(pod, "spec");
-    const cJSON *cs = simlogs_obj(spec, "containers");
-    const cJSON *ics = simlogs_obj(spec, "initContainers");
-    const cJSON *c, *st, *state, *last;
-    const char  *name = o->container, *image, *reason;
-    const cJSON *rc;
-    char        *msg;
-    int          is_init = 0;
-
-    if (podname == NULL)
-        podname = "";
-    if (name == NULL) {
-        if (cJSON_GetArraySize(cs) != 1) {
-            struct kbuf b;
-
-            kbuf_init(&b);
-            kbuf_printf(&b,
-                        "a container name must be specified for pod %s, "
-                        "choose one of: [",
-                        podname);
-            simlogs_names(&b, cs);
-            kbuf_puts(&b, "]");
-            if (cJSON_GetArraySize(ics) > 0) {
-                kbuf_puts(&b, " or one of the init containers: [");
-                simlogs_names(&b, ics);
-                kbuf_puts(&b, "]");
-            }
-            *status = simlogs_status(400, "BadRequest", b.data);
-            kbuf_done(&b);
-            return 400;
-        }
-        name = simlogs_str(cJSON_GetArrayItem(cs, 0), "name");
-        if (name == NULL)
-            name = "";
-    }
-    c = simlogs_find(cs, name);
-    if (c == NULL && (c = simlogs_find(ics, name)) != NULL)
-        is_init = 1;
-    if (c == NULL) {
-        msg = xasprintf("container %s is not valid for pod %s", name, podname);
-        *status = simlogs_status(400, "BadRequest", msg);
-        free(msg);
-        return 400;
-    }
-    if (simlogs_str(spec, "nodeName") == NULL)
-        return 204;
-    image = simlogs_str(c, "image");
-    if (image == NULL)
-        image = "";
-    in->pod = xstrdup(podname);
-    in->uid = xstrdup(simlogs_str(pod, "metadata.uid")
-                          ? simlogs_str(pod, "metadata.uid")
-                          : "");
-    in->container = xstrdup(name);
-    in->image = xstrdup(image);
-    in->rate = simlogs_rate_for(logs, pod, image);
-    st = simlogs_find(simlogs_obj(pod, is_init ? "status.initContainerStatuses"
-                                               : "status.containerStatuses"),
-                      name);
-    state = simlogs_obj(st, "state");
-    last = simlogs_obj(st, "lastState.terminated");
-    rc = simlogs_obj(st, "restartCount");
-    in->restart = cJSON_IsNumber(rc) ? rc->valueint : 0;
-    if (o->previous) {
-        if (last == NULL || simlogs_str(last, "startedAt") == NULL) {
-            msg = xasprintf("previous terminated container \"%s\" in pod "
-                            "\"%s\" not found",
-                            name, podname);
-            *status = simlogs_status(400, "BadRequest", msg);
-            free(msg);
-            return 400;
-        }
-        in->restart = in->restart > 0 ? in->restart - 1 : 0;
-        in->start_ns = simlogs_time_ns(simlogs_str(last, "startedAt"));
-        in->end_ns = simlogs_time_ns(simlogs_str(last, "finishedAt"));
-        if (in->end_ns < in->start_ns)
-            in->end_ns = in->start_ns;
-        return 0;
-    }
-    if (simlogs_obj(state, "running") != NULL) {
-        in->start_ns = simlogs_time_ns(simlogs_str(state, "running.startedAt"));
-        in->end_ns = -1;
-        if (in->start_ns < 0)
-            in->start_ns = simlogs_now_ns();
-        return 0;
-    }
-    if (simlogs_obj(state, "terminated") != NULL) {
-        in->start_ns =
-            simlogs_time_ns(simlogs_str(state, "terminated.startedAt"));
-        in->end_ns =
-            simlogs_time_ns(simlogs_str(state, "terminated.finishedAt"));
-        if (in->start_ns < 0) {
-            msg = xasprintf("container \"%s\" in pod \"%s\" is terminated",
-                            name, podname);
-            *status = simlogs_status(400, "BadRequest", msg);
-            free(msg);
-            return 400;
-        }
-        if (in->end_ns < in->start_ns)
-            in->end_ns = in->start_ns;
-        return 0;
-    }
-    /* Waiting: a restarting container still shows its last run's log. */
-    if (last != NULL && simlogs_str(last, "startedAt") != NULL) {
-        in->restart = in->restart > 0 ? in->restart - 1 : 0;
-        in->start_ns = simlogs_time_ns(simlogs_str(last, "startedAt"));
-        in->end_ns = simlogs_time_ns(simlogs_str(last, "finishedAt"));
-        if (in->end_ns < in->start_ns)
-            in->end_ns = in->start_ns;
-        return 0;
-    }
-    reason = simlogs_str(state, "waiting.reason");
-    if (reason == NULL || strcmp(reason, "ContainerCreating") == 0 ||
-        strcmp(reason, "PodInitializing") == 0 ||
-        strcmp(reason, "CrashLoopBackOff") == 0)
-        msg = xasprintf("container \"%s\" in pod \"%s\" is waiting to start: "
-                        "%s",
-                        name, podname, reason ? reason : "ContainerCreating");
-    else if (strcmp(reason, "ErrImagePull") == 0)
-        msg = xasprintf("container \"%s\" in pod \"%s\" is waiting to start: "
-                        "image can't be pulled",
-                        name, podname);
-    else if (strcmp(reason, "ImagePullBackOff") == 0)
-        msg = xasprintf("container \"%s\" in pod \"%s\" is waiting to start: "
-                        "trying and failing to pull image",
-                        name, podname);
-    else
-        msg = xasprintf("container \"%s\" in pod \"%s\" is waiting to start: "
-                        "%s",
-                        name, podname, reason);
-    *status = simlogs_status(400, "BadRequest", msg);
-    free(msg);
-    return 400;
-}
-
-static void
+void
 simlogs_inst_done(struct simlogs_inst *in)
 {
     free(in->pod);
@@ -861,22 +428,23 @@ simlogs_still_running(struct simlogs_stream *s, int64_t *end_ns)
     *end_ns = simlogs_now_ns();
     if (pod == NULL)
         return 0;
-    st = simlogs_find(simlogs_obj(pod, "status.containerStatuses"),
-                      s->inst.container);
-    if (st == NULL)
-        st = simlogs_find(simlogs_obj(pod, "status.initContainerStatuses"),
+    st = simlogs_pod_find(simlogs_pod_obj(pod, "status.containerStatuses"),
                           s->inst.container);
-    state = simlogs_obj(st, "state");
-    if (simlogs_obj(state, "running") != NULL) {
-        started = simlogs_str(state, "running.startedAt");
-        if (simlogs_time_ns(started) == s->inst.start_ns || started == NULL)
+    if (st == NULL)
+        st = simlogs_pod_find(
+            simlogs_pod_obj(pod, "status.initContainerStatuses"),
+            s->inst.container);
+    state = simlogs_pod_obj(st, "state");
+    if (simlogs_pod_obj(state, "running") != NULL) {
+        started = simlogs_pod_str(state, "running.startedAt");
+        if (simlogs_pod_time_ns(started) == s->inst.start_ns || started == NULL)
             return 1;
     }
-    if (simlogs_obj(state, "terminated") != NULL &&
-        simlogs_time_ns(simlogs_str(state, "terminated.startedAt")) ==
+    if (simlogs_pod_obj(state, "terminated") != NULL &&
+        simlogs_pod_time_ns(simlogs_pod_str(state, "terminated.startedAt")) ==
             s->inst.start_ns) {
-        int64_t fin =
-            simlogs_time_ns(simlogs_str(state, "terminated.finishedAt"));
+        int64_t fin = simlogs_pod_time_ns(
+            simlogs_pod_str(state, "terminated.finishedAt"));
 
         if (fin >= s->inst.start_ns)
             *end_ns = fin;
@@ -949,7 +517,7 @@ simlogs_start(struct simlogs *logs, const cJSON *pod,
     *status = NULL;
     if (logs->closing)
         return 503;
-    rc = simlogs_resolve(logs, pod, o, &in, status);
+    rc = simlogs_pod_resolve(logs, pod, o, &in, status);
     if (rc != 0) {
         simlogs_inst_done(&in);
         return rc;

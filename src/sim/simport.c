@@ -40,18 +40,11 @@ struct simport_backend {
     struct simport_peer    *peers;
 };
 
-struct simport_fsent {
-    char                 *uid, *container;
-    struct simexec_fs    *fs;
-    struct simport_fsent *next;
-};
-
 struct simport_fwd;
 
 struct simport_set {
     uv_loop_t              *loop;
     struct simport_backend *backends;
-    struct simport_fsent   *fss;
     struct simws_list       sessions;
     simport_access_cb       access_cb;
     void                   *access_data;
@@ -407,13 +400,14 @@ simport_backend(struct simport_set *set, const char *uid, const char *pod,
 }
 
 void
-simport_restarted(struct simport_set *set, const char *uid)
+simport_started(struct simport_set *set, const char *uid, const char *container,
+                int64_t started_ms)
 {
     struct simport_backend *b;
 
     for (b = set->backends; b != NULL; b = b->next) {
-        if (strcmp(b->uid, uid) == 0)
-            b->started_ms = know_ms();
+        if (strcmp(b->uid, uid) == 0 && strcmp(b->container, container) == 0)
+            b->started_ms = started_ms;
     }
 }
 
@@ -434,24 +428,6 @@ simport_set_create(uv_loop_t *loop)
     return set;
 }
 
-struct simexec_fs *
-simport_fs(struct simport_set *set, const char *uid, const char *container)
-{
-    struct simport_fsent *e;
-
-    for (e = set->fss; e != NULL; e = e->next) {
-        if (strcmp(e->uid, uid) == 0 && strcmp(e->container, container) == 0)
-            return e->fs;
-    }
-    e = xcalloc(1, sizeof *e);
-    e->uid = xstrdup(uid);
-    e->container = xstrdup(container);
-    e->fs = simexec_fs_create();
-    e->next = set->fss;
-    set->fss = e;
-    return e->fs;
-}
-
 struct simws_list *
 simport_sessions(struct simport_set *set)
 {
@@ -469,7 +445,6 @@ void
 simport_forget(struct simport_set *set, const char *uid)
 {
     struct simport_backend **bp = &set->backends, *b;
-    struct simport_fsent   **ep = &set->fss, *e;
 
     while ((b = *bp) != NULL) {
         if (strcmp(b->uid, uid) == 0) {
@@ -477,17 +452,6 @@ simport_forget(struct simport_set *set, const char *uid)
             simport_backend_close(b);
         } else {
             bp = &b->next;
-        }
-    }
-    while ((e = *ep) != NULL) {
-        if (strcmp(e->uid, uid) == 0) {
-            *ep = e->next;
-            simexec_fs_unref(e->fs);
-            free(e->uid);
-            free(e->container);
-            free(e);
-        } else {
-            ep = &e->next;
         }
     }
 }
@@ -521,7 +485,6 @@ void
 simport_set_close(struct simport_set *set, void (*done_cb)(void *), void *data)
 {
     struct simport_backend *b, *next;
-    struct simport_fsent   *e, *enext;
 
     set->closing = 1;
     set->done_cb = done_cb;
@@ -532,14 +495,6 @@ simport_set_close(struct simport_set *set, void (*done_cb)(void *), void *data)
         simport_backend_close(b);
     }
     set->backends = NULL;
-    for (e = set->fss; e != NULL; e = enext) {
-        enext = e->next;
-        simexec_fs_unref(e->fs);
-        free(e->uid);
-        free(e->container);
-        free(e);
-    }
-    set->fss = NULL;
     /* One extra count so that "no handles at all" also ends here. */
     set->handles++;
     simport_handle_closed(set);

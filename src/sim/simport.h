@@ -4,7 +4,7 @@
  * "Welcome! <pod>", nginx its welcome page, registry.k8s.io/liveness a
  * /healthz that fails after 10 s, anything else echoes), and port-forward
  * over WebSocket (v4.channel.k8s.io) connects to those. The set also keeps
- * each container's file system and the live WebSocket sessions.
+ * the live WebSocket sessions.
  */
 #ifndef KPOD_SIMPORT_H
 #define KPOD_SIMPORT_H
@@ -30,16 +30,15 @@ int simport_backend(struct simport_set *, const char *uid, const char *pod,
  * Port-forward and curl in exec only reach ports that have a backend:
  * create them (simport_backend) for every declared container port. */
 int simport_lookup(struct simport_set *, const char *uid, int port);
-/* The container restarted: behaviours that depend on uptime start over. */
-void simport_restarted(struct simport_set *, const char *uid);
-/* The pod is gone: close its backends, drop its file systems. */
+/* When the container's current run started (wall clock ms): behaviours
+ * that depend on uptime (the liveness image's /healthz) follow it. */
+void simport_started(struct simport_set *, const char *uid,
+                     const char *container, int64_t started_ms);
+/* The pod is gone: close its backends. */
 void simport_forget(struct simport_set *, const char *uid);
 /* Forget every pod whose uid alive() says is gone. */
 void simport_sweep(struct simport_set *,
                    int (*alive)(void *data, const char *uid), void *data);
-/* A container's files (created on first use, owned by the set). */
-struct simexec_fs *simport_fs(struct simport_set *, const char *uid,
-                              const char *container);
 /* The WebSocket sessions of this simulator (exec and port-forward). */
 struct simws_list *simport_sessions(struct simport_set *);
 /* Each HTTP request a backend answered (for the container's log). */

@@ -198,15 +198,52 @@ simstream_backends(struct simstream *ss, const cJSON *pod)
     simport_sweep(ss->ports, simstream_uid_alive, ss);
     cJSON_ArrayForEach(c, simstream_get(pod, "spec", "containers"))
     {
+        const char              *cname = simstream_str(c, "name");
+        const char              *image = simstream_str(c, "image");
+        static const char *const probes[] = {"livenessProbe", "readinessProbe",
+                                             "startupProbe"};
+        size_t                   i;
+
         cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(c, "ports"))
         {
             const cJSON *cp =
                 cJSON_GetObjectItemCaseSensitive(p, "containerPort");
 
             if (cJSON_IsNumber(cp))
-                simport_backend(ss->ports, uid, name, simstream_str(c, "name"),
-                                simstream_str(c, "image"), cp->valueint);
+                simport_backend(ss->ports, uid, name, cname, image,
+                                cp->valueint);
         }
+        /* A server listens whether or not its port is declared: the
+         * ports its probes use, and the image's own. */
+        for (i = 0; i < nitems(probes); i++) {
+            const cJSON *pr = cJSON_GetObjectItemCaseSensitive(c, probes[i]);
+            const cJSON *hp = simstream_get(pr, "httpGet", "port");
+            const cJSON *tp = simstream_get(pr, "tcpSocket", "port");
+
+            if (cJSON_IsNumber(hp))
+                simport_backend(ss->ports, uid, name, cname, image,
+                                hp->valueint);
+            if (cJSON_IsNumber(tp))
+                simport_backend(ss->ports, uid, name, cname, image,
+                                tp->valueint);
+        }
+        if (image != NULL && strstr(image, "http-go") != NULL)
+            simport_backend(ss->ports, uid, name, cname, image, 8080);
+        else if (image != NULL && strstr(image, "nginx") != NULL)
+            simport_backend(ss->ports, uid, name, cname, image, 80);
+        else if (image != NULL && strstr(image, "liveness") != NULL)
+            simport_backend(ss->ports, uid, name, cname, image, 8080);
+    }
+    /* Uptime-dependent answers follow the container's current run. */
+    cJSON_ArrayForEach(c, simstream_get(pod, "status", "containerStatuses"))
+    {
+        const char *started = simstream_str(
+            simstream_get(simstream_get(c, "state", NULL), "running", NULL),
+            "startedAt");
+        int64_t t = started ? ktime_parse(started) : -1;
+
+        if (t >= 0 && simstream_str(c, "name") != NULL)
+            simport_started(ss->ports, uid, simstream_str(c, "name"), t * 1000);
     }
 }
 

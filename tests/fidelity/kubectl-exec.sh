@@ -97,3 +97,24 @@ grep -q '^hi-from-tty$' "$TEST_TMP/tty.txt" && grep -A1 -x 'hi-from-tty' "$TEST_
 grep -q '^websocket exec default/http-go protocol=v5.channel.k8s.io$' "$TEST_TMP/requests.log" ||
 	fail "exec -it did not use v5"
 pass "kubectl exec -it: prompt, echo, output, exit status"
+
+# registry.k8s.io/liveness serves /healthz on 8080 (undeclared, as in the
+# Kubernetes docs) with 200 for the first 10 s of each run, then 500; curl
+# inside the pod sees what the kubelet's probe sees.
+healthz_is() { # WANT_STATUS MIN_UPTIME MAX_UPTIME
+	local s0 s1 up line
+	s0=$(kc get pod liveness-http -o 'jsonpath={.status.containerStatuses[0].state.running.startedAt}')
+	[ -n "$s0" ] || return 1
+	up=$(($(date +%s) - $(date -d "$s0" +%s)))
+	[ "$up" -ge "$2" ] && [ "$up" -le "$3" ] || return 1
+	line=$(kc exec liveness-http -- curl -si localhost:8080/healthz | head -n1 | tr -d '\r')
+	s1=$(kc get pod liveness-http -o 'jsonpath={.status.containerStatuses[0].state.running.startedAt}')
+	up=$(($(date +%s) - $(date -d "$s0" +%s)))
+	[ "$s0" = "$s1" ] && [ "$up" -le "$3" ] || return 1 # same run, still in the window
+	[ "$line" = "HTTP/1.1 $1" ] || { echo "uptime $up: $line" >"$TEST_TMP/healthz.bad"; return 1; }
+}
+wait_for 120 healthz_is "500 Internal Server Error" 12 17 ||
+	fail "liveness /healthz after 10 s: $(cat "$TEST_TMP/healthz.bad" 2>/dev/null)"
+wait_for 120 healthz_is "200 OK" 0 7 ||
+	fail "liveness /healthz in the first 10 s: $(cat "$TEST_TMP/healthz.bad" 2>/dev/null)"
+pass "liveness /healthz follows the container's runs (500 after 10 s, 200 after a restart)"
