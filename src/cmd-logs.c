@@ -333,6 +333,9 @@ cmd_logs_main(int argc, char **argv)
 
     memset(&c, 0, sizeof c);
     c.o.tail_lines = -1;
+    /* Printing, not keeping: pass long lines through like kubectl (the
+     * panes keep 1 MiB per line). */
+    c.o.max_line = (size_t)64 << 20;
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
 

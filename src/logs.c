@@ -14,6 +14,7 @@
 #include "kubeconfig.h"
 #include "logbuf.h"
 #include "loop.h"
+#include "store.h"
 #include "util.h"
 
 #include <cjson/cJSON.h>
@@ -62,6 +63,9 @@ struct logs {
     int               has_pend, pend_too_long;
     uv_check_t        check;
     int               handles;      /* open uv handles, for closing */
+    struct store     *pods;         /* logs_watch_store, or NULL */
+    char             *key;          /* "ns/pod" in it */
+    uint64_t          pod_gen;      /* its object's generation last seen */
     char              ts_cache[19]; /* the last "2006-01-02T15:04:05" */
     int64_t           ts_secs;      /* its value, -1 = none */
     struct khttp_req *req;
@@ -903,6 +907,46 @@ logs_open(struct logs *l, enum logs_req kind)
     }
 }
 
+/* --- the pods store --- */
+
+static void
+logs_store_changed(struct store *st, void *data)
+{
+    struct logs      *l = data;
+    struct store_obj *o = store_find(st, l->key);
+    uint64_t          gen = o != NULL ? o->gen : 0;
+
+    if (gen == l->pod_gen)
+        return;
+    l->pod_gen = gen;
+    /* Only a stream that is waiting for something is nudged; an open one
+     * ends by itself when its container stops. */
+    if (l->closing || l->req != NULL || l->timer_fn != logs_get_pod)
+        return;
+    if (l->st.state != LOGS_WAITING && l->st.state != LOGS_RECONNECTING)
+        return;
+    uv_timer_stop(&l->timer);
+    l->timer_fn = NULL;
+    logs_get_pod(l);
+}
+
+void
+logs_watch_store(struct logs *l, struct store *pods)
+{
+    struct store_obj *o;
+
+    if (l->pods != NULL)
+        store_unlisten(l->pods, logs_store_changed, l);
+    l->pods = pods;
+    if (pods == NULL)
+        return;
+    free(l->key);
+    l->key = xasprintf("%s/%s", l->ns, l->pod);
+    o = store_find(pods, l->key);
+    l->pod_gen = o != NULL ? o->gen : 0;
+    store_listen(pods, logs_store_changed, l);
+}
+
 /* --- life cycle --- */
 
 struct logs *
@@ -995,6 +1039,7 @@ logs_closed(uv_handle_t *h)
     free(l->reason);
     free(l->exit_reason);
     free(l->cid);
+    free(l->key);
     free(l);
 }
 
@@ -1006,6 +1051,9 @@ logs_close(struct logs *l, logs_done_cb done, void *data)
     l->closing = 1;
     l->done = done;
     l->done_data = data;
+    if (l->pods != NULL)
+        store_unlisten(l->pods, logs_store_changed, l);
+    l->pods = NULL;
     khttp_cancel(l->req);
     l->req = NULL;
     uv_timer_stop(&l->timer);

@@ -17,6 +17,7 @@
 
 struct kclient;
 struct logs;
+struct store;
 
 enum logs_state {
     LOGS_CONNECTING,   /* asking the server */
@@ -80,6 +81,11 @@ struct logs_opts {
 
 struct logs *logs_create(struct kclient *, const struct logs_opts *,
                          logs_line_cb, logs_status_cb, void *data);
+/* Optional: the pods store the UI keeps. When it shows the pod changing
+ * while the stream waits (a restart after back-off, a container that
+ * started), the stream tries again at once instead of at its next
+ * back-off tick. The store must outlive the stream (or logs_close first). */
+void logs_watch_store(struct logs *, struct store *pods);
 /* Begin (the first callbacks come from the loop, never from here). */
 void                      logs_start(struct logs *);
 const struct logs_status *logs_status(struct logs *);

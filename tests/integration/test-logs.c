@@ -18,6 +18,9 @@
 #include "logs-merge.h"
 #include "logs.h"
 #include "loop.h"
+#include "pod.h"
+#include "reflector.h"
+#include "store.h"
 #include "sim.h"
 #include "util.h"
 
@@ -684,15 +687,44 @@ test_merged(struct t *t)
     run_until(t, flag_set, &closed, 10, "merge close");
 }
 
+struct restart_seen {
+    struct store *pods;
+    int           dummy;
+};
+
+static int
+crasher_restarted_twice(void *p)
+{
+    struct restart_seen *rs = p;
+    struct store_obj    *o = store_find(rs->pods, "default/crasher");
+
+    return o != NULL && ((struct pod_summary *)o->summary)->restarts >= 2;
+}
+
+static int
+two_boundaries(void *p)
+{
+    return logs_status(((struct follow *)p)->logs)->boundaries >= 2;
+}
+
+static void
+refl_closed(struct reflector *r, void *data)
+{
+    *(int *)data = 1;
+}
+
 static void
 test_restarts_and_errors(void)
 {
-    struct sim_opts so = {0};
-    struct t        t;
-    struct follow   f;
-    uint64_t        s;
-    long            expect = 0;
-    int             markers = 0;
+    struct store         *pods;
+    struct reflector     *refl;
+    struct reflector_opts ro = {0};
+    struct sim_opts       so = {0};
+    struct t              t;
+    struct follow         f;
+    uint64_t              s;
+    long                  expect = 0;
+    int                   markers = 0;
 
     so.host = "127.0.0.1";
     so.scenario = "empty";
@@ -705,7 +737,12 @@ test_restarts_and_errors(void)
                "\"kpod-sim/log-rate\":\"20\",\"kpod-sim/crash-after\":\"3\"",
                "Always");
     wait_running(&t, "crasher");
+    pods = store_create(&store_pod_ops);
+    ro.path = "/api/v1/namespaces/default/pods";
+    refl = reflector_create(t.client, pods, &ro, NULL, NULL);
+    reflector_start(refl);
     follow_start(&t, &f, "crasher", 1, -1);
+    logs_watch_store(f.logs, pods);
     run_until(&t, has_boundary_then_restart, &f, 60, "restart boundary");
     /* Instance 0 complete (0..k), one marker, then instance 1 from 0. */
     for (s = logbuf_first(f.buf); s < logbuf_end(f.buf); s++) {
@@ -731,7 +768,28 @@ test_restarts_and_errors(void)
     CHECK(logs_status(f.logs)->boundaries == 1);
     /* The second crash: back-off, and the state says so. */
     run_until(&t, waiting_for_restart, &f, 30, "waiting for restart");
+    /* After the 10 s back-off the pods store shows restart 2, and the
+     * stream follows at once rather than at its next back-off tick (which
+     * by then is seconds apart). */
+    {
+        struct restart_seen rs = {pods, 0};
+        int64_t             at;
+
+        run_until(&t, crasher_restarted_twice, &rs, 60, "restart 2 in store");
+        at = know_ms();
+        run_until(&t, two_boundaries, &f, 30, "second boundary");
+        fprintf(stderr, "restart 2: boundary %lld ms after the store\n",
+                (long long)(know_ms() - at));
+        CHECK(know_ms() - at < 1500);
+    }
     follow_stop(&t, &f);
+    {
+        int closed = 0;
+
+        reflector_close(refl, refl_closed, &closed);
+        run_until(&t, flag_set, &closed, 10, "reflector close");
+        store_free(pods);
+    }
 
     /* Image pull failure: the kubelet's words, and we keep waiting. */
     create_pod(&t, "nopull", "\"kpod-sim/image-pull\":\"fail\"", "Always");
