@@ -1,7 +1,8 @@
 # e2e: bad input. With no kubeconfig kpod prints one line naming what it
 # looked for and suggesting `kpod --demo`, and exits 1. With a server that
-# refuses connections the UI still starts and its status bar says what
-# failed and when it retries; q still quits cleanly. Bad flags exit 1.
+# refuses connections, or one that answers 401, the UI still starts and its
+# status bar says what failed (the server's message) and when it retries;
+# q still quits cleanly. Bad flags exit 1.
 . "${TESTLIB:?run through ctest (TESTLIB is not set)}"
 . "$(dirname "$TESTLIB")/e2e.sh"
 
@@ -55,3 +56,17 @@ pass "status bar counts down"
 e2e_keys q
 [ "$(e2e_exit_status)" = 0 ] || fail "kpod exit status not 0"
 pass "q quits while retrying"
+
+# A server answering errors: kpod-sim wants a bearer token the kubeconfig
+# does not give; the bar shows the server's Status message (401
+# Unauthorized) with the retry countdown, and the list says why it is empty.
+start_sim auth --scenario demo --token e2e-secret
+grep -v 'token:' "$SIM_KUBECONFIG" >"$TEST_TMP/notoken.kubeconfig"
+e2e_type clear
+e2e_run --kubeconfig "$TEST_TMP/notoken.kubeconfig"
+e2e_wait 20 'kpod-sim \| default \| 0 pods \| (retrying in [0-9]+s|connecting): Unauthorized'
+e2e_has 'No connection' || fail "the empty list does not say why"
+e2e_lacks '^nginx ' || fail "pods shown without credentials"
+pass "server error: $(grep -Eo -m1 'retrying in [0-9]+s: Unauthorized|connecting: Unauthorized' <<<"$(e2e_capture)")"
+e2e_keys q
+[ "$(e2e_exit_status)" = 0 ] || fail "kpod exit status not 0"
