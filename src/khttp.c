@@ -9,6 +9,7 @@
  */
 #include "khttp.h"
 
+#include "credplugin.h"
 #include "kubeconfig.h"
 #include "loop.h"
 #include "util.h"
@@ -26,10 +27,16 @@
 struct kclient {
     struct kloop      *loop;
     struct kube_ctx   *ctx;
-    char              *auth; /* "Authorization: Bearer ..." or NULL */
     char              *ua;   /* User-Agent */
     char              *base; /* server URL as requested (tls-server-name) */
     struct curl_slist *connect_to; /* tls-server-name -> the real host */
+
+    /* Exec credential plugin: the cached credential and who waits for it. */
+    struct credplugin       *plugin; /* running, or NULL */
+    struct credplugin_result cred;
+    int                      cred_ok;
+    unsigned                 cred_gen;
+    struct khttp_req        *waiting;
 };
 
 struct khttp_req {
@@ -49,16 +56,20 @@ struct khttp_req {
     khttp_done_cb      done;
     void              *data;
 
-    struct kbuf buf;         /* body, or the current partial line */
-    int         skipping;    /* dropping the rest of an over-long line */
-    int         lines;       /* lines delivered (no retry after that) */
-    long        status;      /* of the current response */
-    int         retry_after; /* seconds, -1 = none */
-    int         cancelled;
-    int         in_done;
-    uv_timer_t  timer; /* Retry-After wait */
-    int         timer_live;
-    char        errbuf[CURL_ERROR_SIZE];
+    struct kbuf       buf;         /* body, or the current partial line */
+    int               skipping;    /* dropping the rest of an over-long line */
+    int               lines;       /* lines delivered (no retry after that) */
+    long              status;      /* of the current response */
+    int               retry_after; /* seconds, -1 = none */
+    int               cancelled;
+    int               in_done;
+    uv_timer_t        timer; /* Retry-After wait */
+    int               timer_live;
+    int               waiting;      /* in the client's credential queue */
+    int               auth_retried; /* re-sent once after a 401 */
+    unsigned          cred_gen;     /* credential generation it was sent with */
+    struct khttp_req *next_waiting;
+    char              errbuf[CURL_ERROR_SIZE];
 };
 
 static int khttp_start(struct khttp_req *, char **cause);
@@ -104,8 +115,6 @@ kclient_create(struct kloop *loop, const struct kube_ctx *ctx)
 
     c->loop = loop;
     c->ctx = kube_ctx_dup(ctx);
-    if (ctx->token != NULL && *ctx->token != '\0')
-        c->auth = xasprintf("Authorization: Bearer %s", ctx->token);
     c->ua = xasprintf("kpod/%s (linux) kpod/%s", KPOD_VERSION, KPOD_VERSION);
     c->base = xstrdup(ctx->server);
     if (ctx->tls_server_name != NULL && *ctx->tls_server_name != '\0')
@@ -118,8 +127,9 @@ kclient_free(struct kclient *c)
 {
     if (c == NULL)
         return;
+    credplugin_abandon(c->plugin);
+    credplugin_result_done(&c->cred);
     kube_ctx_free(c->ctx);
-    free(c->auth);
     free(c->ua);
     free(c->base);
     curl_slist_free_all(c->connect_to);
@@ -162,8 +172,21 @@ kclient_easy(struct kclient *c, const char *path, struct curl_slist **headers)
     const struct kube_ctx *k = c->ctx;
     CURL                  *easy = curl_easy_init();
     char                  *url;
+    const char            *token = k->token, *cert = k->cert, *key = k->key;
+    size_t                 cert_len = k->cert_len, key_len = k->key_len;
 
     *headers = NULL;
+    if (c->cred_ok) {
+        /* The exec plugin's credential (a static token would win). */
+        if (token == NULL)
+            token = c->cred.token;
+        if (c->cred.cert != NULL) {
+            cert = c->cred.cert;
+            cert_len = c->cred.cert_len;
+            key = c->cred.key;
+            key_len = c->cred.key_len;
+        }
+    }
     if (easy == NULL)
         return NULL;
     url = kclient_url(c, path);
@@ -181,20 +204,23 @@ kclient_easy(struct kclient *c, const char *path, struct curl_slist **headers)
     } else if (k->ca != NULL) {
         khttp_blob(easy, CURLOPT_CAINFO_BLOB, k->ca, k->ca_len);
     }
-    if (k->cert != NULL) {
+    if (cert != NULL) {
         curl_easy_setopt(easy, CURLOPT_SSLCERTTYPE, "PEM");
-        khttp_blob(easy, CURLOPT_SSLCERT_BLOB, k->cert, k->cert_len);
+        khttp_blob(easy, CURLOPT_SSLCERT_BLOB, cert, cert_len);
     }
-    if (k->key != NULL) {
+    if (key != NULL) {
         curl_easy_setopt(easy, CURLOPT_SSLKEYTYPE, "PEM");
-        khttp_blob(easy, CURLOPT_SSLKEY_BLOB, k->key, k->key_len);
+        khttp_blob(easy, CURLOPT_SSLKEY_BLOB, key, key_len);
     }
     if (c->connect_to != NULL)
         curl_easy_setopt(easy, CURLOPT_CONNECT_TO, c->connect_to);
     if (k->proxy_url != NULL)
         curl_easy_setopt(easy, CURLOPT_PROXY, k->proxy_url);
-    if (c->auth != NULL) {
-        *headers = curl_slist_append(*headers, c->auth);
+    if (token != NULL && *token != '\0') {
+        char *h = xasprintf("Authorization: Bearer %s", token);
+
+        *headers = curl_slist_append(*headers, h);
+        free(h);
     } else if (k->username != NULL) {
         curl_easy_setopt(easy, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
         curl_easy_setopt(easy, CURLOPT_USERNAME, k->username);
@@ -395,6 +421,92 @@ khttp_status_error(long status, const char *body, size_t len, char **reason)
     }
 }
 
+/* Finish a request that never got an answer: done_cb with cause. */
+static void
+khttp_fail(struct khttp_req *r, const char *cause)
+{
+    struct khttp_response resp = {
+        .status = 0, .error = cause, .transport = 1, .retry_after = -1};
+
+    r->in_done = 1;
+    r->done(r, &resp, r->data);
+    khttp_req_free(r);
+}
+
+static int
+kclient_uses_exec(struct kclient *c)
+{
+    return c->ctx->exec != NULL && c->ctx->token == NULL;
+}
+
+static int
+kclient_cred_fresh(struct kclient *c)
+{
+    return c->cred_ok &&
+           (c->cred.expires_ms == 0 || know_ms() < c->cred.expires_ms);
+}
+
+/* The plugin is done: start everyone who waited, or fail them all. */
+static void
+kclient_cred_cb(const struct credplugin_result *res, const char *error,
+                void *data)
+{
+    struct kclient   *c = data;
+    struct khttp_req *r;
+    char             *why;
+
+    c->plugin = NULL;
+    if (res != NULL) {
+        credplugin_result_done(&c->cred);
+        c->cred.token = res->token ? xstrdup(res->token) : NULL;
+        c->cred.cert = res->cert ? xstrdup(res->cert) : NULL;
+        c->cred.cert_len = res->cert_len;
+        c->cred.key = res->key ? xstrdup(res->key) : NULL;
+        c->cred.key_len = res->key_len;
+        c->cred.expires_ms = res->expires_ms;
+        c->cred_ok = 1;
+        c->cred_gen++;
+    } else
+        klog("%s", error);
+    /* Pop one at a time: a callback may cancel others in the queue. */
+    while ((r = c->waiting) != NULL) {
+        char *cause = NULL;
+
+        c->waiting = r->next_waiting;
+        r->waiting = 0;
+        r->next_waiting = NULL;
+        if (res == NULL) {
+            why = xasprintf("getting credentials: %s", error);
+            khttp_fail(r, why);
+            free(why);
+        } else if (khttp_start(r, &cause) != 0) {
+            khttp_fail(r, cause);
+            free(cause);
+        }
+    }
+}
+
+/* Send r once the credential is fresh: now, or after the plugin ran. */
+static int
+kclient_wait(struct kclient *c, struct khttp_req *r, char **cause)
+{
+    struct khttp_req **pp;
+
+    if (kclient_cred_fresh(c))
+        return khttp_start(r, cause);
+    if (c->plugin == NULL) {
+        c->plugin = credplugin_run(kloop_uv(c->loop), c->ctx, kclient_cred_cb,
+                                   c, cause);
+        if (c->plugin == NULL)
+            return -1;
+    }
+    for (pp = &c->waiting; *pp != NULL; pp = &(*pp)->next_waiting)
+        ;
+    *pp = r;
+    r->waiting = 1;
+    return 0;
+}
+
 static void
 khttp_retry_cb(uv_timer_t *t)
 {
@@ -423,6 +535,24 @@ khttp_finished(CURL *easy, CURLcode rc, void *data)
     curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
     if (r->cancelled) {
         khttp_req_free(r);
+        return;
+    }
+    if (rc == CURLE_OK && status == 401 && kclient_uses_exec(r->c) &&
+        !r->auth_retried && r->lines == 0) {
+        /* The plugin's credential was refused: if it is still the one we
+         * hold, get a new one, then send this request once more. */
+        char *cause = NULL;
+
+        r->auth_retried = 1;
+        if (r->cred_gen == r->c->cred_gen)
+            r->c->cred_ok = 0;
+        curl_easy_cleanup(r->easy);
+        r->easy = NULL;
+        curl_slist_free_all(r->hdrs);
+        r->hdrs = NULL;
+        if (kclient_wait(r->c, r, &cause) != 0)
+            khttp_fail(r, cause);
+        free(cause);
         return;
     }
     if (rc == CURLE_OK && (status == 429 || status >= 500) &&
@@ -488,6 +618,7 @@ khttp_start(struct khttp_req *r, char **cause)
     struct curl_slist *h;
     char              *s;
 
+    r->cred_gen = r->c->cred_gen;
     r->easy = kclient_easy(r->c, "", &r->hdrs);
     if (r->easy == NULL) {
         *cause = xstrdup("curl_easy_init failed");
@@ -564,7 +695,8 @@ khttp_request(struct kclient *c, const struct khttp_opts *o, khttp_done_cb cb,
     r->done = cb;
     r->data = data;
     kbuf_init(&r->buf);
-    if (khttp_start(r, cause) != 0) {
+    if ((kclient_uses_exec(c) ? kclient_wait(c, r, cause)
+                              : khttp_start(r, cause)) != 0) {
         khttp_req_free(r);
         return NULL;
     }
@@ -585,9 +717,21 @@ khttp_cancel(struct khttp_req *r)
     r->cancelled = 1;
     if (r->in_done)
         return; /* khttp_finished frees it when the callback returns */
+    if (r->waiting) {
+        struct khttp_req **pp = &r->c->waiting;
+
+        while (*pp != NULL && *pp != r)
+            pp = &(*pp)->next_waiting;
+        if (*pp == r)
+            *pp = r->next_waiting;
+        r->waiting = 0;
+        khttp_req_free(r);
+        return;
+    }
     if (r->easy == NULL) {
         /* Waiting for a Retry-After timer. */
-        uv_timer_stop(&r->timer);
+        if (r->timer_live)
+            uv_timer_stop(&r->timer);
         khttp_req_free(r);
         return;
     }

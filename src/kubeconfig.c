@@ -217,6 +217,8 @@ kc_path(const char *file, const char *path)
 
     if (path[0] == '/' || file == NULL || (slash = strrchr(file, '/')) == NULL)
         return xstrdup(path);
+    while (path[0] == '.' && path[1] == '/')
+        path += 2; /* filepath.Join cleans these */
     return xasprintf("%.*s/%s", (int)(slash - file), file, path);
 }
 
@@ -361,6 +363,119 @@ kc_in_cluster(const struct kube_opts *o, char **cause)
     return c;
 }
 
+static void
+kc_exec_free(struct kube_exec *e)
+{
+    size_t i;
+
+    if (e == NULL)
+        return;
+    free(e->command);
+    for (i = 0; i < e->nargs; i++)
+        free(e->args[i]);
+    free(e->args);
+    for (i = 0; i < e->nenv; i++)
+        free(e->env[i]);
+    free(e->env);
+    free(e->api_version);
+    free(e->install_hint);
+    free(e->interactive_mode);
+    free(e);
+}
+
+static struct kube_exec *
+kc_exec_dup(const struct kube_exec *o)
+{
+    struct kube_exec *e;
+    size_t            i;
+
+    if (o == NULL)
+        return NULL;
+    e = xcalloc(1, sizeof *e);
+    e->command = xstrdup(o->command);
+    e->args = xcalloc(o->nargs + 1, sizeof *e->args);
+    for (i = 0; i < o->nargs; i++)
+        e->args[i] = xstrdup(o->args[i]);
+    e->nargs = o->nargs;
+    e->env = xcalloc(o->nenv + 1, sizeof *e->env);
+    for (i = 0; i < o->nenv; i++)
+        e->env[i] = xstrdup(o->env[i]);
+    e->nenv = o->nenv;
+    e->api_version = xstrdup(o->api_version);
+    e->install_hint = o->install_hint ? xstrdup(o->install_hint) : NULL;
+    e->provide_cluster_info = o->provide_cluster_info;
+    e->interactive_mode =
+        o->interactive_mode ? xstrdup(o->interactive_mode) : NULL;
+    return e;
+}
+
+/* user.exec: validated like client-go (command and apiVersion needed,
+ * v1alpha1 refused). 0, or -1 with *cause. */
+static int
+kc_exec(const cJSON *user, const char *file, const char *stanza,
+        struct kube_ctx *c, char **cause)
+{
+    const cJSON      *ex = cJSON_GetObjectItemCaseSensitive(user, "exec");
+    const cJSON      *v, *it;
+    const char       *cmd, *av;
+    struct kube_exec *e;
+
+    if (ex == NULL || cJSON_IsNull(ex))
+        return 0;
+    if (!cJSON_IsObject(ex)) {
+        *cause = xasprintf("%s: %s: exec must be a mapping", file, stanza);
+        return -1;
+    }
+    if ((cmd = kc_str(ex, "command")) == NULL) {
+        *cause =
+            xasprintf("%s: %s: exec: command must be specified", file, stanza);
+        return -1;
+    }
+    av = kc_str(ex, "apiVersion");
+    if (av == NULL ||
+        (strcmp(av, "client.authentication.k8s.io/v1") != 0 &&
+         strcmp(av, "client.authentication.k8s.io/v1beta1") != 0)) {
+        *cause = xasprintf("%s: %s: exec: apiVersion %s is not supported "
+                           "(client.authentication.k8s.io/v1 or v1beta1)",
+                           file, stanza, av != NULL ? av : "(missing)");
+        return -1;
+    }
+    if (cJSON_GetObjectItemCaseSensitive(user, "auth-provider") != NULL) {
+        *cause = xasprintf("%s: %s: exec and auth-provider cannot both be "
+                           "set",
+                           file, stanza);
+        return -1;
+    }
+    e = xcalloc(1, sizeof *e);
+    e->command = strchr(cmd, '/') != NULL ? kc_path(file, cmd) : xstrdup(cmd);
+    e->api_version = xstrdup(av);
+    v = cJSON_GetObjectItemCaseSensitive(ex, "args");
+    e->args = xcalloc((size_t)cJSON_GetArraySize(v) + 1, sizeof *e->args);
+    cJSON_ArrayForEach(it, v)
+    {
+        if (cJSON_IsString(it))
+            e->args[e->nargs++] = xstrdup(it->valuestring);
+    }
+    v = cJSON_GetObjectItemCaseSensitive(ex, "env");
+    e->env = xcalloc((size_t)cJSON_GetArraySize(v) + 1, sizeof *e->env);
+    cJSON_ArrayForEach(it, v)
+    {
+        const char  *n = kc_str(it, "name");
+        const cJSON *val = cJSON_GetObjectItemCaseSensitive(it, "value");
+
+        if (n != NULL)
+            e->env[e->nenv++] = xasprintf(
+                "%s=%s", n, cJSON_IsString(val) ? val->valuestring : "");
+    }
+    if ((cmd = kc_str(ex, "installHint")) != NULL)
+        e->install_hint = xstrdup(cmd);
+    e->provide_cluster_info = kc_bool(ex, "provideClusterInfo");
+    if ((cmd = kc_str(ex, "interactiveMode")) != NULL)
+        e->interactive_mode = xstrdup(cmd);
+    c->exec = e;
+    return 0;
+}
+
 /* Build the context from the merged files. */
 static struct kube_ctx *
 kc_resolve(const struct kc_merged *m, const struct kube_opts *o, char **cause)
@@ -477,6 +592,8 @@ kc_resolve(const struct kc_merged *m, const struct kube_opts *o, char **cause)
                     &c->cert_len, cause) != 0 ||
         kc_material(user, ufile, stanza, "client-key", &c->key, &c->key_len,
                     cause) != 0)
+        goto fail;
+    if (kc_exec(user, ufile, stanza, c, cause) != 0)
         goto fail;
     if ((c->cert == NULL) != (c->key == NULL)) {
         *cause = xasprintf("%s: %s: client-certificate and client-key must "
@@ -609,6 +726,7 @@ kube_ctx_dup(const struct kube_ctx *o)
     c->username = kc_dup(o->username);
     c->password = kc_dup(o->password);
     c->proxy_url = kc_dup(o->proxy_url);
+    c->exec = kc_exec_dup(o->exec);
     return c;
 }
 
@@ -631,6 +749,7 @@ kube_ctx_free(struct kube_ctx *c)
     free(c->username);
     free(c->password);
     free(c->proxy_url);
+    kc_exec_free(c->exec);
     free(c);
 }
 

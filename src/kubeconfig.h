@@ -18,6 +18,19 @@ struct kube_opts {
     int         all_ns;     /* -A/--all-namespaces */
 };
 
+/* A user's exec credential plugin (client.authentication.k8s.io). */
+struct kube_exec {
+    char  *command; /* resolved against the kubeconfig if it has a '/' */
+    char **args;
+    size_t nargs;
+    char **env; /* "NAME=value" */
+    size_t nenv;
+    char  *api_version;
+    char  *install_hint;
+    int    provide_cluster_info;
+    char  *interactive_mode; /* Never, IfAvailable, Always */
+};
+
 /* Everything a client needs to talk to one cluster. All owned. */
 struct kube_ctx {
     char *context; /* context name ("" when none: demo, in-cluster) */
@@ -43,6 +56,7 @@ struct kube_ctx {
     char *username, *password; /* basic auth */
     char *proxy_url;
     int   disable_compression; /* don't ask for gzip */
+    struct kube_exec *exec;    /* credential plugin, or NULL */
 };
 
 /* If argv[*i] is one of the flags above, store it, advance *i past its

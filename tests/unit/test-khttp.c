@@ -35,6 +35,7 @@ struct fake {
     int      conns;
     char     last_method[16];
     char    *last_body;
+    char     last_auth[128];
 };
 static struct fake fake;
 
@@ -124,6 +125,17 @@ fanswer(struct fconn *c, const char *path, const char *body)
         fsend(c, "ghij\nok\ntail");
         fend(c);
         return;
+    } else if (strcmp(path, "/whoami") == 0) {
+        r = xasprintf("HTTP/1.1 200 OK\r\nContent-Length: %zu\r\n\r\n%s",
+                      strlen(fake.last_auth), fake.last_auth);
+        fsend(c, r);
+        free(r);
+    } else if (strcmp(path, "/needs-t2") == 0) {
+        if (strcmp(fake.last_auth, "Bearer t2") == 0)
+            fsend(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        else
+            fsend(c, "HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n"
+                     "\r\n");
     } else if (strcmp(path, "/forever") == 0) {
         fsend(c, "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nfirst\n");
         return; /* never ends */
@@ -176,6 +188,10 @@ fread_cb(uv_stream_t *s, ssize_t n, const uv_buf_t *b)
     {
         char *body = xstrndup(c->in.data + hlen, blen);
 
+        const char *a = strcasestr(c->in.data, "\r\nAuthorization: ");
+
+        snprintf(fake.last_auth, sizeof fake.last_auth, "%.*s",
+                 a ? (int)strcspn(a + 17, "\r") : 0, a ? a + 17 : "");
         fanswer(c, path, body);
         free(body);
     }
@@ -558,6 +574,174 @@ test_tls_server_name_urls(void **state)
     assert_int_equal(uv_loop_close(&uv), 0);
 }
 
+/* ---- exec credential plugins ---- */
+
+static char plugdir[256];
+
+static int
+plugin_runs(void)
+{
+    char *p = xasprintf("%s/count", plugdir);
+    FILE *f = fopen(p, "r");
+    int   n = 0;
+
+    free(p);
+    if (f != NULL) {
+        if (fscanf(f, "%d", &n) != 1)
+            n = 0;
+        fclose(f);
+    }
+    return n;
+}
+
+/* A plugin that counts its runs and answers token tN (N = its run);
+ * MODE=expired makes the credential expire at once, MODE=fail fails. */
+static struct kube_ctx *
+plugin_ctx(int port, const char *mode)
+{
+    char            *url = xasprintf("http://127.0.0.1:%d", port);
+    struct kube_ctx *ctx = kube_ctx_for_url(url, NULL);
+    char            *script, *path, *cmd;
+    FILE            *f;
+
+    free(url);
+    snprintf(plugdir, sizeof plugdir, "/tmp/kpod-plugin.XXXXXX");
+    assert_non_null(mkdtemp(plugdir));
+    path = xasprintf("%s/plugin.sh", plugdir);
+    script = xasprintf(
+        "#!/bin/sh\n"
+        "case \"$KUBERNETES_EXEC_INFO\" in *'\"kind\":\"ExecCredential\"'*) ;;"
+        " *) echo 'no exec info' >&2; exit 3;; esac\n"
+        "[ \"$GREETING\" = hello ] || { echo 'no env' >&2; exit 4; }\n"
+        "n=$(cat %s/count 2>/dev/null || echo 0); n=$((n+1)); "
+        "echo $n > %s/count\n"
+        "if [ \"$1\" = fail ]; then echo 'warming up' >&2; "
+        "echo 'boom: no creds' >&2; exit 1; fi\n"
+        "exp=''\n"
+        "[ \"$1\" = expired ] && exp=',\"expirationTimestamp\":"
+        "\"2000-01-01T00:00:00Z\"'\n"
+        "printf '{\"kind\":\"ExecCredential\",\"apiVersion\":"
+        "\"client.authentication.k8s.io/v1\",\"status\":{\"token\":"
+        "\"t%%s\"%%s}}' \"$n\" \"$exp\"\n",
+        plugdir, plugdir);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(script, f);
+    fclose(f);
+    free(script);
+    cmd = xasprintf("chmod +x %s", path);
+    assert_int_equal(system(cmd), 0);
+    free(cmd);
+    ctx->exec = xcalloc(1, sizeof *ctx->exec);
+    ctx->exec->command = path;
+    ctx->exec->args = xcalloc(2, sizeof(char *));
+    ctx->exec->args[0] = xstrdup(mode);
+    ctx->exec->nargs = 1;
+    ctx->exec->env = xcalloc(2, sizeof(char *));
+    ctx->exec->env[0] = xstrdup("GREETING=hello");
+    ctx->exec->nenv = 1;
+    ctx->exec->api_version = xstrdup("client.authentication.k8s.io/v1");
+    ctx->exec->install_hint = xstrdup("install the test plugin");
+    return ctx;
+}
+
+static void
+plugin_cleanup(void)
+{
+    char *cmd = xasprintf("rm -rf %s", plugdir);
+
+    assert_int_equal(system(cmd), 0);
+    free(cmd);
+}
+
+static void
+env_init_ctx(struct env *e, struct kube_ctx *ctx)
+{
+    e->loop = kloop_create(&e->uv);
+    e->client = kclient_create(e->loop, ctx);
+}
+
+static void
+test_exec_plugin_token(void **state)
+{
+    struct env       e;
+    struct result    a = {0}, b = {0}, c = {0};
+    struct kube_ctx *ctx;
+
+    assert_int_equal(uv_loop_init(&e.uv), 0);
+    fake_start(&e.uv);
+    e.closed = 0;
+    ctx = plugin_ctx(fake.port, "ok");
+    env_init_ctx(&e, ctx);
+    kube_ctx_free(ctx);
+    /* Two requests at once: one plugin run, both carry its token. */
+    req(&e, "/whoami", &a, 0);
+    req(&e, "/whoami", &b, 0);
+    RUN_UNTIL(&e, a.calls && b.calls);
+    assert_string_equal(a.body, "Bearer t1");
+    assert_string_equal(b.body, "Bearer t1");
+    assert_int_equal(plugin_runs(), 1);
+    /* Refused (401): the plugin runs again and the request is re-sent. */
+    req(&e, "/needs-t2", &c, 0);
+    RUN_UNTIL(&e, c.calls);
+    assert_int_equal(c.status, 200);
+    assert_null(c.error);
+    assert_int_equal(plugin_runs(), 2);
+    result_done(&a);
+    result_done(&b);
+    result_done(&c);
+    env_done(&e);
+    plugin_cleanup();
+}
+
+static void
+test_exec_plugin_expiry_and_failure(void **state)
+{
+    struct env        e;
+    struct result     a = {0}, b = {0};
+    struct kube_ctx  *ctx;
+    struct khttp_opts o = {.path = "/whoami"};
+    char             *cause = NULL;
+
+    assert_int_equal(uv_loop_init(&e.uv), 0);
+    fake_start(&e.uv);
+    e.closed = 0;
+    ctx = plugin_ctx(fake.port, "expired");
+    env_init_ctx(&e, ctx);
+    req(&e, "/whoami", &a, 0);
+    RUN_UNTIL(&e, a.calls);
+    req(&e, "/whoami", &b, 0);
+    RUN_UNTIL(&e, b.calls);
+    assert_string_equal(b.body, "Bearer t2"); /* expired: ran again */
+    result_done(&a);
+    result_done(&b);
+    kclient_free(e.client);
+
+    /* A failing plugin: the request fails with its last stderr line. */
+    free(ctx->exec->args[0]);
+    ctx->exec->args[0] = xstrdup("fail");
+    e.client = kclient_create(e.loop, ctx);
+    memset(&a, 0, sizeof a);
+    req(&e, "/whoami", &a, 0);
+    RUN_UNTIL(&e, a.calls);
+    assert_int_equal(a.status, 0);
+    assert_non_null(strstr(a.error, "boom: no creds"));
+    assert_non_null(strstr(a.error, "exited with 1"));
+    result_done(&a);
+    kclient_free(e.client);
+
+    /* A plugin that is not there: fails at once, with the install hint. */
+    free(ctx->exec->command);
+    ctx->exec->command = xstrdup("/nonexistent/kpod-plugin");
+    e.client = kclient_create(e.loop, ctx);
+    assert_null(khttp_request(e.client, &o, on_done, &a, &cause));
+    assert_non_null(strstr(cause, "install the test plugin"));
+    free(cause);
+    kube_ctx_free(ctx);
+    env_done(&e);
+    plugin_cleanup();
+}
+
 int
 main(void)
 {
@@ -571,6 +755,8 @@ main(void)
         cmocka_unit_test(test_post_body),
         cmocka_unit_test(test_escape),
         cmocka_unit_test(test_tls_server_name_urls),
+        cmocka_unit_test(test_exec_plugin_token),
+        cmocka_unit_test(test_exec_plugin_expiry_and_failure),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

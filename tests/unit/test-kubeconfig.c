@@ -257,6 +257,79 @@ test_errors(void **state)
 }
 
 static void
+test_exec_plugin(void **state)
+{
+    char            *cause = NULL, *p, *want;
+    struct kube_opts o = {0};
+    struct kube_ctx *c;
+
+    p = put("x.yaml",
+            "current-context: x\n"
+            "clusters: [{name: k, cluster: {server: 'https://h'}}]\n"
+            "contexts: [{name: x, context: {cluster: k, user: u}},\n"
+            "           {name: yy, context: {cluster: k, user: bare}}]\n"
+            "users:\n"
+            "- name: u\n"
+            "  user:\n"
+            "    exec:\n"
+            "      apiVersion: client.authentication.k8s.io/v1beta1\n"
+            "      command: ./bin/get-token\n"
+            "      args: [--region, eu]\n"
+            "      env: [{name: A, value: '1'}, {name: B, value: two}]\n"
+            "      installHint: get it from the web\n"
+            "      provideClusterInfo: true\n"
+            "      interactiveMode: Never\n"
+            "- name: bare\n"
+            "  user:\n"
+            "    exec: {apiVersion: client.authentication.k8s.io/v1, "
+            "command: aws}\n");
+    o.kubeconfig = p;
+    c = kubeconfig_load(&o, &cause);
+    assert_non_null(c);
+    assert_non_null(c->exec);
+    want = xasprintf("%s/bin/get-token", tmpdir);
+    assert_string_equal(c->exec->command, want); /* relative to the file */
+    free(want);
+    assert_int_equal(c->exec->nargs, 2);
+    assert_string_equal(c->exec->args[1], "eu");
+    assert_int_equal(c->exec->nenv, 2);
+    assert_string_equal(c->exec->env[1], "B=two");
+    assert_string_equal(c->exec->api_version,
+                        "client.authentication.k8s.io/v1beta1");
+    assert_string_equal(c->exec->install_hint, "get it from the web");
+    assert_int_equal(c->exec->provide_cluster_info, 1);
+    assert_string_equal(c->exec->interactive_mode, "Never");
+    assert_null(c->token);
+    {
+        struct kube_ctx *d = kube_ctx_dup(c);
+
+        assert_string_equal(d->exec->env[0], "A=1");
+        kube_ctx_free(d);
+    }
+    kube_ctx_free(c);
+    o.context = "yy";
+    c = kubeconfig_load(&o, &cause);
+    assert_non_null(c);
+    assert_string_equal(c->exec->command, "aws"); /* bare: from PATH */
+    kube_ctx_free(c);
+    free(p);
+
+    o.context = NULL;
+    p = put("z.yaml",
+            "current-context: x\n"
+            "clusters: [{name: k, cluster: {server: 'https://h'}}]\n"
+            "contexts: [{name: x, context: {cluster: k, user: u}}]\n"
+            "users: [{name: u, user: {exec: {command: aws, apiVersion: "
+            "client.authentication.k8s.io/v1alpha1}}}]\n");
+    o.kubeconfig = p;
+    assert_null(kubeconfig_load(&o, &cause));
+    assert_non_null(strstr(cause, "v1alpha1"));
+    assert_non_null(strstr(cause, "user \"u\""));
+    free(cause);
+    free(p);
+}
+
+static void
 test_flags(void **state)
 {
     char *argv[] = {
@@ -289,6 +362,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_home_default, setup, teardown),
         cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
         cmocka_unit_test(test_flags),
+        cmocka_unit_test_setup_teardown(test_exec_plugin, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
