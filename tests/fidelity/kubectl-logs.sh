@@ -61,6 +61,15 @@ last=$(tail -n1 "$TEST_TMP/prev.out" | cut -c1-19)Z
 	fail "previous log runs past the previous run's end ($last > $fin)"
 pass "logs --previous after a restart"
 
+# A follow ends (kubectl exits 0) when the container stops, like the
+# kubelet's: crashy exits every few seconds.
+kc logs -f crashy >"$TEST_TMP/crashy-follow.out" 2>&1 &
+cpid=$!
+TEST_PIDS+=("$cpid")
+wait_for 90 sh -c "! kill -0 $cpid" || fail "logs -f crashy did not end when the container stopped"
+wait "$cpid" || fail "logs -f crashy exited with $?: $(cat "$TEST_TMP/crashy-follow.out")"
+pass "logs -f ends when the container stops"
+
 set +e
 kc logs web-bad-image >"$TEST_TMP/wait.out" 2>&1
 rc=$?
