@@ -483,7 +483,9 @@ main_demo(struct main_app *app, const struct main_opts *o, char **cause)
     }
     ctx = kube_ctx_for_url(url, o->kube.ns != NULL ? o->kube.ns : "default");
     free(ctx->context);
-    ctx->context = xstrdup("kpod-sim (demo)");
+    /* The URL in the status bar lets a user point kubectl at the demo:
+     * `kubectl --server URL get pods`. */
+    ctx->context = xasprintf("kpod-sim (demo, %s)", url);
     free(url);
     return ctx;
 }

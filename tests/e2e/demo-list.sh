@@ -10,7 +10,7 @@ e2e_wait 30 '^nginx +1/1 +Running +0 '
 e2e_wait 30 '^http-go +1/1 +Running +0 '
 e2e_has '^NAME +READY +STATUS +RESTARTS +AGE +IP +NODE' ||
 	fail "no header line"
-e2e_wait 10 'kpod-sim \(demo\) \| default \| [0-9]+ pods \| live'
+e2e_wait 10 "kpod-sim \\(demo, ${DEMO_URL//./\\.}\\) \\| default \\| [0-9]+ pods \\| live"
 pass "seed pods shown as 1/1 Running"
 
 # The selected row is drawn in reverse video (SGR 7); j/k move it.
