@@ -287,8 +287,9 @@ ws_read_all(struct ws *ws)
         if (rc == CURLE_AGAIN)
             return 0;
         if (rc != CURLE_OK) {
-            char *e = xasprintf("reading from %s: %s", ws->url,
-                                curl_easy_strerror(rc));
+            char *e =
+                xasprintf("reading from %s: %s", ws->url,
+                          ws->errbuf[0] ? ws->errbuf : curl_easy_strerror(rc));
 
             ws_finish(ws, e);
             free(e);
@@ -318,7 +319,8 @@ ws_write_raw(struct ws *ws)
             return 0;
         if (rc != CURLE_OK) {
             char *e =
-                xasprintf("writing to %s: %s", ws->url, curl_easy_strerror(rc));
+                xasprintf("writing to %s: %s", ws->url,
+                          ws->errbuf[0] ? ws->errbuf : curl_easy_strerror(rc));
 
             ws_finish(ws, e);
             free(e);
@@ -664,9 +666,19 @@ ws_poll_cb(uv_poll_t *p, int status, int events)
     struct ws *ws = p->data;
 
     if (status < 0) {
-        char *e =
-            xasprintf("connection to %s: %s", ws->url, uv_strerror(status));
+        char *e;
 
+        /* curl usually knows better why (a TLS alert, a reset). */
+        if (ws->busy == 0) {
+            ws->busy++;
+            ws_read_all(ws);
+            ws->busy--;
+        }
+        if (ws->phase == WS_DONE) {
+            ws_destroy(ws);
+            return;
+        }
+        e = xasprintf("connection to %s: %s", ws->url, uv_strerror(status));
         ws_finish(ws, e);
         free(e);
         return;
