@@ -173,7 +173,7 @@ kclient_easy(struct kclient *c, const char *path, struct curl_slist **headers)
     CURL                  *easy = curl_easy_init();
     char                  *url;
     const char            *token = k->token, *cert = k->cert, *key = k->key;
-    size_t                 cert_len = k->cert_len, key_len = k->key_len;
+    size_t                 cert_len = k->cert_len, key_len = k->key_len, i;
 
     *headers = NULL;
     if (c->cred_ok) {
@@ -216,6 +216,8 @@ kclient_easy(struct kclient *c, const char *path, struct curl_slist **headers)
         curl_easy_setopt(easy, CURLOPT_CONNECT_TO, c->connect_to);
     if (k->proxy_url != NULL)
         curl_easy_setopt(easy, CURLOPT_PROXY, k->proxy_url);
+    for (i = 0; i < k->nheaders; i++)
+        *headers = curl_slist_append(*headers, k->headers[i]);
     if (token != NULL && *token != '\0') {
         char *h = xasprintf("Authorization: Bearer %s", token);
 

@@ -476,6 +476,68 @@ kc_exec(const cJSON *user, const char *file, const char *stanza,
     return 0;
 }
 
+static void
+kc_add_header(struct kube_ctx *c, char *line)
+{
+    c->headers = xrealloc(c->headers, (c->nheaders + 1) * sizeof *c->headers);
+    c->headers[c->nheaders++] = line;
+}
+
+/* Header keys of Impersonate-Extra-* are percent-escaped like client-go
+ * (everything but unreserved characters). */
+static char *
+kc_escape_key(const char *k)
+{
+    struct kbuf b;
+
+    kbuf_init(&b);
+    for (; *k != '\0'; k++) {
+        unsigned char ch = (unsigned char)*k;
+
+        if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+            (ch >= '0' && ch <= '9') || strchr("-._~", ch) != NULL)
+            kbuf_append(&b, k, 1);
+        else
+            kbuf_printf(&b, "%%%02X", ch);
+    }
+    kbuf_append(&b, "", 0);
+    return kbuf_steal(&b);
+}
+
+static void
+kc_impersonate(const cJSON *user, struct kube_ctx *c)
+{
+    const cJSON *v, *it, *val;
+    const char  *s;
+
+    if ((s = kc_str(user, "as")) != NULL)
+        kc_add_header(c, xasprintf("Impersonate-User: %s", s));
+    if ((s = kc_str(user, "as-uid")) != NULL)
+        kc_add_header(c, xasprintf("Impersonate-Uid: %s", s));
+    v = cJSON_GetObjectItemCaseSensitive(user, "as-groups");
+    cJSON_ArrayForEach(it, v)
+    {
+        if (cJSON_IsString(it))
+            kc_add_header(c,
+                          xasprintf("Impersonate-Group: %s", it->valuestring));
+    }
+    v = cJSON_GetObjectItemCaseSensitive(user, "as-user-extra");
+    if (!cJSON_IsObject(v))
+        return;
+    cJSON_ArrayForEach(it, v)
+    {
+        char *k = kc_escape_key(it->string);
+
+        cJSON_ArrayForEach(val, it)
+        {
+            if (cJSON_IsString(val))
+                kc_add_header(c, xasprintf("Impersonate-Extra-%s: %s", k,
+                                           val->valuestring));
+        }
+        free(k);
+    }
+}
+
 /* Build the context from the merged files. */
 static struct kube_ctx *
 kc_resolve(const struct kc_merged *m, const struct kube_opts *o, char **cause)
@@ -595,6 +657,7 @@ kc_resolve(const struct kc_merged *m, const struct kube_opts *o, char **cause)
         goto fail;
     if (kc_exec(user, ufile, stanza, c, cause) != 0)
         goto fail;
+    kc_impersonate(user, c);
     if ((c->cert == NULL) != (c->key == NULL)) {
         *cause = xasprintf("%s: %s: client-certificate and client-key must "
                            "be given together",
@@ -727,6 +790,14 @@ kube_ctx_dup(const struct kube_ctx *o)
     c->password = kc_dup(o->password);
     c->proxy_url = kc_dup(o->proxy_url);
     c->exec = kc_exec_dup(o->exec);
+    if (o->nheaders > 0) {
+        size_t i;
+
+        c->headers = xcalloc(o->nheaders, sizeof *c->headers);
+        for (i = 0; i < o->nheaders; i++)
+            c->headers[i] = xstrdup(o->headers[i]);
+        c->nheaders = o->nheaders;
+    }
     return c;
 }
 
@@ -750,6 +821,9 @@ kube_ctx_free(struct kube_ctx *c)
     free(c->password);
     free(c->proxy_url);
     kc_exec_free(c->exec);
+    while (c->nheaders > 0)
+        free(c->headers[--c->nheaders]);
+    free(c->headers);
     free(c);
 }
 

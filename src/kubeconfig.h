@@ -57,6 +57,10 @@ struct kube_ctx {
     char *proxy_url;
     int   disable_compression; /* don't ask for gzip */
     struct kube_exec *exec;    /* credential plugin, or NULL */
+    /* Impersonation (as, as-uid, as-groups, as-user-extra) as ready
+     * "Name: value" header lines; every request carries them. */
+    char **headers;
+    size_t nheaders;
 };
 
 /* If argv[*i] is one of the flags above, store it, advance *i past its

@@ -36,6 +36,7 @@ struct fake {
     char     last_method[16];
     char    *last_body;
     char     last_auth[128];
+    char    *last_headers;
 };
 static struct fake fake;
 
@@ -192,6 +193,8 @@ fread_cb(uv_stream_t *s, ssize_t n, const uv_buf_t *b)
 
         snprintf(fake.last_auth, sizeof fake.last_auth, "%.*s",
                  a ? (int)strcspn(a + 17, "\r") : 0, a ? a + 17 : "");
+        free(fake.last_headers);
+        fake.last_headers = xstrndup(c->in.data, hlen);
         fanswer(c, path, body);
         free(body);
     }
@@ -331,6 +334,8 @@ env_done(struct env *e)
     assert_int_equal(uv_loop_close(&e->uv), 0);
     free(fake.last_body);
     fake.last_body = NULL;
+    free(fake.last_headers);
+    fake.last_headers = NULL;
 }
 
 /* Run the loop until cond holds or 20 s pass. */
@@ -574,6 +579,43 @@ test_tls_server_name_urls(void **state)
     assert_int_equal(uv_loop_close(&uv), 0);
 }
 
+static void
+test_basic_auth_and_impersonation(void **state)
+{
+    struct env       e;
+    struct result    r = {0};
+    struct kube_ctx *ctx;
+    char            *url;
+
+    assert_int_equal(uv_loop_init(&e.uv), 0);
+    fake_start(&e.uv);
+    e.closed = 0;
+    url = xasprintf("http://127.0.0.1:%d", fake.port);
+    ctx = kube_ctx_for_url(url, NULL);
+    free(url);
+    ctx->username = xstrdup("alice");
+    ctx->password = xstrdup("s3cret");
+    ctx->headers = xcalloc(3, sizeof(char *));
+    ctx->headers[0] = xstrdup("Impersonate-User: bob");
+    ctx->headers[1] = xstrdup("Impersonate-Group: g1");
+    ctx->headers[2] = xstrdup("Impersonate-Group: g2");
+    ctx->nheaders = 3;
+    e.loop = kloop_create(&e.uv);
+    e.client = kclient_create(e.loop, ctx);
+    kube_ctx_free(ctx);
+    req(&e, "/ok", &r, 0);
+    RUN_UNTIL(&e, r.calls);
+    assert_int_equal(r.status, 200);
+    /* base64("alice:s3cret") */
+    assert_string_equal(fake.last_auth, "Basic YWxpY2U6czNjcmV0");
+    assert_non_null(strstr(fake.last_headers, "\r\nImpersonate-User: bob\r\n"));
+    assert_non_null(strstr(fake.last_headers, "\r\nImpersonate-Group: g1\r\n"));
+    assert_non_null(strstr(fake.last_headers, "\r\nImpersonate-Group: g2\r\n"));
+    assert_non_null(strstr(fake.last_headers, "\r\nUser-Agent: kpod/"));
+    result_done(&r);
+    env_done(&e);
+}
+
 /* ---- exec credential plugins ---- */
 
 static char plugdir[256];
@@ -755,6 +797,7 @@ main(void)
         cmocka_unit_test(test_post_body),
         cmocka_unit_test(test_escape),
         cmocka_unit_test(test_tls_server_name_urls),
+        cmocka_unit_test(test_basic_auth_and_impersonation),
         cmocka_unit_test(test_exec_plugin_token),
         cmocka_unit_test(test_exec_plugin_expiry_and_failure),
     };

@@ -279,6 +279,10 @@ test_exec_plugin(void **state)
             "      installHint: get it from the web\n"
             "      provideClusterInfo: true\n"
             "      interactiveMode: Never\n"
+            "    as: admin@corp\n"
+            "    as-uid: '42'\n"
+            "    as-groups: [ops, dev]\n"
+            "    as-user-extra: {scopes/v1: [view]}\n"
             "- name: bare\n"
             "  user:\n"
             "    exec: {apiVersion: client.authentication.k8s.io/v1, "
@@ -299,11 +303,19 @@ test_exec_plugin(void **state)
     assert_string_equal(c->exec->install_hint, "get it from the web");
     assert_int_equal(c->exec->provide_cluster_info, 1);
     assert_string_equal(c->exec->interactive_mode, "Never");
+    assert_int_equal(c->nheaders, 5);
+    assert_string_equal(c->headers[0], "Impersonate-User: admin@corp");
+    assert_string_equal(c->headers[1], "Impersonate-Uid: 42");
+    assert_string_equal(c->headers[2], "Impersonate-Group: ops");
+    assert_string_equal(c->headers[3], "Impersonate-Group: dev");
+    assert_string_equal(c->headers[4], "Impersonate-Extra-scopes%2Fv1: view");
     assert_null(c->token);
     {
         struct kube_ctx *d = kube_ctx_dup(c);
 
         assert_string_equal(d->exec->env[0], "A=1");
+        assert_int_equal(d->nheaders, 5);
+        assert_string_equal(d->headers[3], "Impersonate-Group: dev");
         kube_ctx_free(d);
     }
     kube_ctx_free(c);
