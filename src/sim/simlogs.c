@@ -241,6 +241,8 @@ simlogs_stream_free(struct simlogs_stream *s)
 static void
 simlogs_stream_end(struct simlogs_stream *s)
 {
+    if (s->ended)
+        return;
     s->ended = 1;
     if (s->out.end != NULL)
         s->out.end(s->data);
@@ -466,7 +468,9 @@ simlogs_tick(uv_timer_t *t)
     target =
         s->final_line >= 0 ? s->final_line : simlogs_count_at(&s->inst, now);
     t_to = s->final_time >= 0 ? s->final_time : now;
-    if (simlogs_emit(s, target, t_to)) {
+    if (simlogs_emit(s, target, t_to) || s->ended) {
+        /* limitBytes ran out, or the write lost the connection and the
+         * stream was cancelled under us (then end is a no-op) */
         simlogs_stream_end(s);
         return;
     }

@@ -95,17 +95,25 @@ make_pod(const char *image, const char *state, int64_t started, int restarts,
 }
 
 struct sink {
-    struct kbuf body;
-    int         ended, writes;
-    cJSON      *pod;     /* what out.pod returns */
-    size_t      pending; /* what out.queued returns */
+    struct kbuf            body;
+    struct simlogs_stream *cancel_on_write; /* the connection drops */
+    int                    ended, writes;
+    cJSON                 *pod;     /* what out.pod returns */
+    size_t                 pending; /* what out.queued returns */
 };
 
 static void
 sink_write(void *d, const char *s, size_t n)
 {
-    kbuf_append(&((struct sink *)d)->body, s, n);
-    ((struct sink *)d)->writes++;
+    struct sink *k = d;
+
+    kbuf_append(&k->body, s, n);
+    k->writes++;
+    if (k->cancel_on_write != NULL) {
+        /* what simstream does when a write loses the connection */
+        simlogs_stream_cancel(k->cancel_on_write);
+        k->cancel_on_write = NULL;
+    }
 }
 
 static void
@@ -507,6 +515,38 @@ test_access_lines_merge(void **state)
     finish(&loop, logs);
 }
 
+static void
+test_cancel_inside_write(void **state)
+{
+    uv_loop_t              loop;
+    struct simlogs        *logs;
+    struct sink            k = {0};
+    struct simlogs_opts    o;
+    struct simlogs_stream *s;
+    char                  *st = NULL;
+    int                    i;
+
+    uv_loop_init(&loop);
+    logs = simlogs_create(&loop, 0);
+    /* a snapshot (no follow) that fits in one write, so the stream would
+     * end right after it */
+    k.pod = make_pod("app/worker", "running", know() - 20, 0, 0, 0, "100", 0);
+    kbuf_init(&k.body);
+    kbuf_puts(&k.body, "");
+    assert_int_equal(simlogs_parse_query("", "web", &o, &st), 0);
+    assert_int_equal(simlogs_start(logs, k.pod, &o, &sink_out, &k, &s, &st),
+                     200);
+    simlogs_opts_done(&o);
+    k.cancel_on_write = s;
+    for (i = 0; i < 5; i++)
+        uv_run(&loop, UV_RUN_NOWAIT);
+    assert_int_equal(k.writes, 1); /* nothing after the cancel */
+    assert_int_equal(k.ended, 0);  /* and no end */
+    finish(&loop, logs);
+    kbuf_done(&k.body);
+    cJSON_Delete(k.pod);
+}
+
 int
 main(void)
 {
@@ -517,6 +557,7 @@ main(void)
         cmocka_unit_test(test_follow_ends_when_container_stops),
         cmocka_unit_test(test_flow_control),
         cmocka_unit_test(test_access_lines_merge),
+        cmocka_unit_test(test_cancel_inside_write),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
