@@ -22,6 +22,7 @@ struct simexec_session {
     struct simws        *ws;
     struct simexec_proc *proc;
     int                  v5, want_stdout, want_stderr, want_stdin, tty;
+    int                  starting, closed; /* closed while starting */
 };
 
 static void
@@ -62,9 +63,11 @@ simexec_session_exited(struct simexec_proc *p, int code, void *data)
 {
     struct simexec_session *ss = data;
 
+    struct simws *ws = ss->ws; /* valid until the loop runs */
+
     ss->proc = NULL;
-    simexec_session_status(ss, code);
-    simws_close(ss->ws, 1000); /* may free ss: last */
+    simexec_session_status(ss, code); /* a failed write frees ss */
+    simws_close(ws, 1000);
 }
 
 static const struct simexec_proc_ops simexec_session_proc_ops = {
@@ -112,7 +115,10 @@ simexec_session_closed(struct simws *ws, void *data)
 
     if (ss->proc != NULL)
         simexec_proc_kill(ss->proc);
-    free(ss);
+    ss->proc = NULL;
+    ss->closed = 1;
+    if (!ss->starting) /* else simexec_session_start frees it */
+        free(ss);
 }
 
 static const struct simws_ops simexec_session_ws_ops = {
@@ -130,9 +136,11 @@ simexec_session_fail(struct simexec_session *ss, const char *msg)
                          "\"causes\":[{\"message\":\"%s\"}]},\"code\":500}",
                          msg, msg);
 
-    simws_send_channel(ss->ws, 3, st, strlen(st));
+    struct simws *ws = ss->ws; /* valid until the loop runs */
+
+    simws_send_channel(ws, 3, st, strlen(st)); /* a failed write frees ss */
     free(st);
-    simws_close(ss->ws, 1000);
+    simws_close(ws, 1000);
 }
 
 struct simws *
@@ -150,6 +158,9 @@ simexec_session_start(uv_loop_t *loop, struct simws_list *list,
     ss->want_stdout = want_stdout;
     ss->want_stderr = want_stderr && !tty;
     ss->tty = tty;
+    /* A write that fails below ends the session at once; ss must outlive
+     * this function, so closed() leaves freeing it to us meanwhile. */
+    ss->starting = 1;
     ws = ss->ws = simws_start(loop, list, io, ws_key, protocol,
                               &simexec_session_ws_ops, ss);
     /* The stream is established: an empty message on the lowest
@@ -169,9 +180,12 @@ simexec_session_start(uv_loop_t *loop, struct simws_list *list,
 
         simexec_session_fail(ss, msg);
         free(msg);
-        return ws;
+    } else if (!ss->closed) {
+        ss->proc = simexec_proc_start(loop, ct, argv, tty,
+                                      &simexec_session_proc_ops, ss);
     }
-    ss->proc =
-        simexec_proc_start(loop, ct, argv, tty, &simexec_session_proc_ops, ss);
+    ss->starting = 0;
+    if (ss->closed)
+        free(ss);
     return ws;
 }
