@@ -58,6 +58,10 @@ static const char *const kyaml_trues[] = {
 static const char *const kyaml_falses[] = {
     "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"};
 
+static const char *const kyaml_infs[] = {".inf",  ".Inf",  ".INF",
+                                         "+.inf", "+.Inf", "+.INF",
+                                         "-.inf", "-.Inf", "-.INF"};
+
 static int
 kyaml_in(const char *s, const char *const *set, size_t n)
 {
@@ -167,6 +171,9 @@ kyaml_resolve_plain(const char *s)
         return cJSON_CreateFalse();
     if (strchr("+-.0123456789", s[0]) == NULL)
         return cJSON_CreateString(s);
+    /* go-yaml's infinities (NaN stays a string: JSON cannot hold it). */
+    if (kyaml_in(s, kyaml_infs, nitems(kyaml_infs)))
+        return cJSON_CreateNumber(s[0] == '-' ? -INFINITY : INFINITY);
 
     clean = xstrdup(s);
     for (q = clean; *s != '\0'; s++)
@@ -495,6 +502,52 @@ kyaml_free_docs(struct cJSON **docs, size_t ndocs)
     free(docs);
 }
 
+struct kyaml_member {
+    cJSON *item;
+    size_t pos;
+};
+
+static int
+kyaml_member_cmp(const void *a, const void *b)
+{
+    const struct kyaml_member *x = a, *y = b;
+    int                        c = strcmp(x->item->string, y->item->string);
+
+    if (c != 0)
+        return c;
+    return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/* A JSON object may repeat a key; like Go's decoder (and our YAML path)
+ * the last one wins, so later trees and their YAML agree. */
+static void
+kyaml_dedupe(cJSON *n)
+{
+    cJSON *it;
+
+    if (cJSON_IsObject(n)) {
+        size_t               cnt = 0, i = 0;
+        struct kyaml_member *m;
+
+        cJSON_ArrayForEach(it, n) cnt++;
+        if (cnt > 1) {
+            m = xcalloc(cnt, sizeof *m);
+            cJSON_ArrayForEach(it, n)
+            {
+                m[i].item = it;
+                m[i].pos = i;
+                i++;
+            }
+            qsort(m, cnt, sizeof *m, kyaml_member_cmp);
+            for (i = 0; i + 1 < cnt; i++)
+                if (strcmp(m[i].item->string, m[i + 1].item->string) == 0)
+                    cJSON_Delete(cJSON_DetachItemViaPointer(n, m[i].item));
+            free(m);
+        }
+    }
+    cJSON_ArrayForEach(it, n) kyaml_dedupe(it);
+}
+
 struct cJSON *
 kyaml_parse(const char *text, size_t len, const char *filename, char **cause)
 {
@@ -515,8 +568,10 @@ kyaml_parse(const char *text, size_t len, const char *filename, char **cause)
         if (doc != NULL) {
             while (end < text + len && strchr(" \t\r\n", *end) != NULL)
                 end++;
-            if (end == text + len)
+            if (end == text + len) {
+                kyaml_dedupe(doc);
                 return doc;
+            }
             cJSON_Delete(doc);
         }
     }
@@ -720,7 +775,11 @@ kyaml_emit_string(yaml_emitter_t *em, const char *s)
 static void
 kyaml_number(double d, char *buf, size_t len)
 {
-    if (d == floor(d) && fabs(d) < 1e15)
+    if (isinf(d))
+        snprintf(buf, len, "%s", d < 0 ? "-.inf" : ".inf");
+    else if (isnan(d))
+        snprintf(buf, len, ".nan");
+    else if (d == floor(d) && fabs(d) < 1e15)
         snprintf(buf, len, "%.0f", d);
     else {
         for (int prec = 1; prec <= 17; prec++) {
@@ -775,10 +834,13 @@ kyaml_key_cmp(const void *pa, const void *pb)
                 }
             }
         }
+        /* Go's int64 wraps on long digit runs; wrap the same way. */
         for (ai = i; ai < la && kyaml_isdigit(a[ai]); ai++)
-            an = an * 10 + (a[ai] - '0');
+            an = (long long)((unsigned long long)an * 10 +
+                             (unsigned long long)(a[ai] - '0'));
         for (bi = i; bi < lb && kyaml_isdigit(b[bi]); bi++)
-            bn = bn * 10 + (b[bi] - '0');
+            bn = (long long)((unsigned long long)bn * 10 +
+                             (unsigned long long)(b[bi] - '0'));
         if (an != bn)
             return an < bn ? -1 : 1;
         if (ai != bi)

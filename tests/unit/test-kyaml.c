@@ -77,6 +77,17 @@ test_json_input(void **state)
     assert_string_equal(cJSON_GetObjectItem(m, "c")->valuestring, "d");
     cJSON_Delete(n);
     cJSON_Delete(m);
+
+    /* A repeated key: the last wins, in JSON as in YAML. */
+    n = parse("{\"a\": 1, \"b\": {\"c\": 1, \"c\": 2}, \"a\": 3}");
+    m = parse("a: 1\nb: {c: 1, c: 2}\na: 3\n");
+    assert_int_equal(cJSON_GetArraySize(n), 2);
+    assert_int_equal(cJSON_GetObjectItem(n, "a")->valuedouble, 3);
+    assert_int_equal(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(n, "b"), "c")->valuedouble, 2);
+    assert_true(cJSON_Compare(n, m, 1));
+    cJSON_Delete(n);
+    cJSON_Delete(m);
 }
 
 static void
