@@ -97,6 +97,30 @@ simlogs_bool(const char *v)
     return !(strcmp(v, "0") == 0 || strcasecmp(v, "false") == 0);
 }
 
+/* RFC 3339 to ns since the epoch, keeping the fraction (clients resume a
+ * follow from the last line's nanosecond timestamp); -1 when malformed. */
+static int64_t
+simlogs_query_time_ns(const char *v)
+{
+    int64_t     secs = ktime_parse(v), frac = 0;
+    const char *dot = strchr(v, '.');
+    int         digits = 0;
+
+    if (secs < 0)
+        return -1;
+    if (dot != NULL && strchr(v, 'T') != NULL && dot > strchr(v, 'T')) {
+        for (dot++; isdigit((unsigned char)*dot); dot++) {
+            if (digits < 9) {
+                frac = frac * 10 + (*dot - '0');
+                digits++;
+            }
+        }
+        for (; digits < 9; digits++)
+            frac *= 10;
+    }
+    return secs * 1000000000 + frac;
+}
+
 int
 simlogs_parse_query(const char *query, const char *pod, struct simlogs_opts *o,
                     char **status)
@@ -149,7 +173,7 @@ simlogs_parse_query(const char *query, const char *pod, struct simlogs_opts *o,
                                      "must be greater than 0", status);
         } else if (strcmp(key, "sinceTime") == 0) {
             has_since_t = 1;
-            o->since_time = ktime_parse(val);
+            o->since_time = simlogs_query_time_ns(val);
             if (o->since_time < 0) {
                 char *m = xasprintf("parsing time \"%s\" as "
                                     "\"2006-01-02T15:04:05Z07:00\": cannot "

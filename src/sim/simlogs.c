@@ -540,7 +540,7 @@ simlogs_start(struct simlogs *logs, const cJSON *pod,
     if (o->since_seconds > 0)
         since = now - o->since_seconds * 1000000000;
     else if (o->since_time >= 0)
-        since = o->since_time * 1000000000;
+        since = o->since_time;
     if (since > in.start_ns) {
         int64_t period = simlogs_period_ns(&in);
 

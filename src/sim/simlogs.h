@@ -22,7 +22,7 @@ struct simlogs_opts {
     int     follow, previous, timestamps;
     int64_t tail_lines;    /* -1 = all */
     int64_t since_seconds; /* 0 = unset */
-    int64_t since_time;    /* seconds since the epoch, -1 = unset */
+    int64_t since_time;    /* ns since the epoch, -1 = unset */
     int64_t limit_bytes;   /* 0 = unlimited */
 };
 

@@ -547,6 +547,34 @@ test_cancel_inside_write(void **state)
     cJSON_Delete(k.pod);
 }
 
+static void
+test_since_time_nanoseconds(void **state)
+{
+    uv_loop_t       loop;
+    struct simlogs *logs;
+    struct sink     k;
+    char           *st = NULL, *t, q[128], want[40];
+    int64_t         start = know() - 100;
+    cJSON          *pod;
+
+    uv_loop_init(&loop);
+    logs = simlogs_create(&loop, 0);
+    /* 10 lines/s from start: line i at start + i/10 s */
+    pod = make_pod("app/worker", "running", start, 0, 0, 0, "10", 0);
+    t = ts(start + 50); /* "...Z" */
+    t[strlen(t) - 1] = '\0';
+    /* a resume from a line stamped x.25 s must not repeat x.1 and x.2 */
+    snprintf(q, sizeof q, "timestamps=true&sinceTime=%s.250000000Z", t);
+    assert_int_equal(request(&loop, logs, pod, q, &k, &st), 200);
+    simlogs_format_time(want, sizeof want,
+                        (start + 50) * 1000000000LL + 300000000LL);
+    assert_memory_equal(k.body.data, want, strlen(want));
+    kbuf_done(&k.body);
+    free(t);
+    cJSON_Delete(pod);
+    finish(&loop, logs);
+}
+
 int
 main(void)
 {
@@ -558,6 +586,7 @@ main(void)
         cmocka_unit_test(test_flow_control),
         cmocka_unit_test(test_access_lines_merge),
         cmocka_unit_test(test_cancel_inside_write),
+        cmocka_unit_test(test_since_time_nanoseconds),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
