@@ -160,7 +160,7 @@ simlist_collection(struct simreq *r, const struct simres *res, const char *ns)
             if (sent > 0)
                 kbuf_puts(&items, ",");
             if (table)
-                simtable_row(&items, res, snaps[i], now);
+                simtable_row(&items, res, snaps[i], now, simtable_include(r));
             else
                 kbuf_append(&items, snaps[i]->text, snaps[i]->len);
             sent++;
@@ -216,7 +216,7 @@ simlist_get(struct simreq *r, const struct simres *res, const char *ns,
                     (unsigned long long)simstore_rv(r->sim->store));
         simtable_columns(&b, res);
         kbuf_puts(&b, ",\"rows\":[");
-        simtable_row(&b, res, snap, know_ms());
+        simtable_row(&b, res, snap, know_ms(), simtable_include(r));
         kbuf_puts(&b, "]}");
     } else
         simlist_full_object(&b, res, snap);

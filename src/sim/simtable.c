@@ -119,6 +119,18 @@ static const struct simtable_col ns_cols[] = {
      0},
 };
 
+enum simtable_include
+simtable_include(struct simreq *r)
+{
+    const char *v = simhttp_query(r, "includeObject");
+
+    if (v != NULL && strcmp(v, "None") == 0)
+        return SIMTABLE_NONE;
+    if (v != NULL && strcmp(v, "Object") == 0)
+        return SIMTABLE_OBJECT;
+    return SIMTABLE_METADATA;
+}
+
 int
 simtable_wanted(struct simreq *r)
 {
@@ -165,8 +177,19 @@ simtable_columns(struct kbuf *b, const struct simres *res)
 }
 
 static void
-simtable_object(struct kbuf *b, struct simsnap *snap)
+simtable_object(struct kbuf *b, const struct simres *res, struct simsnap *snap,
+                enum simtable_include inc)
 {
+    if (inc == SIMTABLE_NONE)
+        return;
+    if (inc == SIMTABLE_OBJECT) {
+        kbuf_printf(b, ",\"object\":{\"kind\":\"%s\",\"apiVersion\":\"v1\"",
+                    res->kind);
+        if (snap->len > 2)
+            kbuf_puts(b, ",");
+        kbuf_append(b, snap->text + 1, snap->len - 1);
+        return;
+    }
     cJSON *meta = cJSON_Duplicate(
         cJSON_GetObjectItemCaseSensitive(snap->obj, "metadata"), 1);
     char *t;
@@ -307,7 +330,7 @@ simtable_event_row(struct kbuf *b, struct simsnap *snap, int64_t now)
 
 void
 simtable_row(struct kbuf *b, const struct simres *res, struct simsnap *snap,
-             int64_t now)
+             int64_t now, enum simtable_include inc)
 {
     if (res == &simres_events)
         simtable_event_row(b, snap, now);
@@ -326,6 +349,6 @@ simtable_row(struct kbuf *b, const struct simres *res, struct simsnap *snap,
         kbuf_puts(b, "]");
     } else
         simtable_pod_row(b, snap, now);
-    simtable_object(b, snap);
+    simtable_object(b, res, snap, inc);
     kbuf_puts(b, "}");
 }

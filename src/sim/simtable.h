@@ -13,8 +13,11 @@
 /* Does the request's Accept header ask for a Table? */
 int  simtable_wanted(struct simreq *);
 void simtable_columns(struct kbuf *, const struct simres *);
-/* One row: {"cells":[...],"object":{PartialObjectMetadata}}. */
+/* What each row's "object" holds (?includeObject=None|Metadata|Object). */
+enum simtable_include { SIMTABLE_NONE, SIMTABLE_METADATA, SIMTABLE_OBJECT };
+enum simtable_include simtable_include(struct simreq *);
+/* One row: {"cells":[...],"object":...}. */
 void simtable_row(struct kbuf *, const struct simres *, struct simsnap *,
-                  int64_t now_ms);
+                  int64_t now_ms, enum simtable_include);
 
 #endif

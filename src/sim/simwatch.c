@@ -18,18 +18,19 @@
 #define SIMWATCH_MAX_QUEUE (64u * 1024 * 1024)
 
 struct simwatch {
-    struct sim          *sim;
-    struct simreq       *req;
-    const struct simres *res;
-    char                *ns;
-    struct simsel        sel;
-    int                  table, table_sent_cols;
-    int                  bookmarks;
-    uint64_t             deadline;      /* loop ms */
-    uint64_t             next_bookmark; /* loop ms, 0 = none */
-    int                  final_bookmark_sent;
-    uv_timer_t           timer;
-    struct simwatch     *next, *prev;
+    struct sim           *sim;
+    struct simreq        *req;
+    const struct simres  *res;
+    char                 *ns;
+    struct simsel         sel;
+    int                   table, table_sent_cols;
+    enum simtable_include include;
+    int                   bookmarks;
+    uint64_t              deadline;      /* loop ms */
+    uint64_t              next_bookmark; /* loop ms, 0 = none */
+    int                   final_bookmark_sent;
+    uv_timer_t            timer;
+    struct simwatch      *next, *prev;
 };
 
 enum simwatch_end { END_CLEAN, END_ABORT, END_CANCELLED };
@@ -139,7 +140,7 @@ simwatch_send(struct simwatch *w, const char *type, struct simsnap *snap)
         } else
             kbuf_puts(&b, "null");
         kbuf_puts(&b, ",\"rows\":[");
-        simtable_row(&b, w->res, snap, know_ms());
+        simtable_row(&b, w->res, snap, know_ms(), w->include);
         kbuf_puts(&b, "]}");
     } else
         simlist_full_object(&b, w->res, snap);
@@ -308,6 +309,7 @@ simwatch_start(struct simreq *r, const struct simres *res, const char *ns)
     w->res = res;
     w->ns = ns != NULL ? xstrdup(ns) : NULL;
     w->table = simtable_wanted(r);
+    w->include = simtable_include(r);
     w->bookmarks = simhttp_query_bool(r, "allowWatchBookmarks");
     timeout = tos != NULL ? strtod(tos, NULL) : 0;
     if (timeout <= 0)

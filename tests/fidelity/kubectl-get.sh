@@ -29,6 +29,11 @@ all=$(kc get pods -A)
 grep -Eq '^default +nginx +1/1 +Running' <<<"$all" || fail "-A lacks NAMESPACE: $all"
 pass "get pods -o wide and -A"
 
+# --sort-by asks for ?includeObject=Object: rows must carry whole pods
+sorted=$(kc get pods --sort-by='.spec.containers[0].image' --no-headers | awk 'NR <= 3 {print $1}' | tr '\n' ' ')
+[ "$sorted" = "crashy http-go nginx " ] || fail "--sort-by gave: $sorted"
+pass "get pods --sort-by (includeObject=Object)"
+
 kc get pods -o json >"$TEST_TMP/pods.json"
 /usr/bin/python3 - "$TEST_TMP/pods.json" <<'PY' || fail "get -o json"
 import json, sys
