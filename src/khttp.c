@@ -67,6 +67,7 @@ struct khttp_req {
     int               timer_live;
     int               waiting;      /* in the client's credential queue */
     int               auth_retried; /* re-sent once after a 401 */
+    int               auth_only;    /* khttp_opts.auth_only */
     unsigned          cred_gen;     /* credential generation it was sent with */
     struct khttp_req *next_waiting;
     char              errbuf[CURL_ERROR_SIZE];
@@ -613,12 +614,34 @@ khttp_finished(CURL *easy, CURLcode rc, void *data)
     khttp_req_free(r);
 }
 
+static void
+khttp_auth_ready(uv_timer_t *t)
+{
+    struct khttp_req     *r = t->data;
+    struct khttp_response resp = {.retry_after = -1};
+
+    r->in_done = 1;
+    r->done(r, &resp, r->data);
+    khttp_req_free(r);
+}
+
 /* (Re)build the easy handle and hand it to the loop. */
 static int
 khttp_start(struct khttp_req *r, char **cause)
 {
     struct curl_slist *h;
     char              *s;
+
+    if (r->auth_only) {
+        /* Credentials are ready; report it from the loop, not from here. */
+        if (!r->timer_live) {
+            uv_timer_init(kloop_uv(r->c->loop), &r->timer);
+            r->timer_live = 1;
+        }
+        r->timer.data = r;
+        uv_timer_start(&r->timer, khttp_auth_ready, 0, 0);
+        return 0;
+    }
 
     r->cred_gen = r->c->cred_gen;
     r->easy = kclient_easy(r->c, "", &r->hdrs);
@@ -694,6 +717,7 @@ khttp_request(struct kclient *c, const struct khttp_opts *o, khttp_done_cb cb,
                       : o->max_retries < 0 ? 0
                                            : o->max_retries;
     r->timeout_ms = o->timeout_ms;
+    r->auth_only = o->auth_only;
     r->done = cb;
     r->data = data;
     kbuf_init(&r->buf);

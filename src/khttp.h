@@ -54,6 +54,10 @@ struct khttp_opts {
     size_t        max_line;     /* 0 = 16 MiB */
     int           max_retries;  /* Retry-After retries; 0 = 10, -1 = none */
     long          timeout_ms;   /* whole request; 0 = none */
+    /* Send nothing: done_cb runs (status 0, error NULL) once the client's
+     * credentials are fresh, running the exec plugin if needed, or with
+     * its error. For ws.c before kclient_easy. */
+    int auth_only;
 };
 
 /* A client for one cluster. Copies what it needs from ctx. */
@@ -66,7 +70,9 @@ const struct kube_ctx *kclient_ctx(struct kclient *);
 char *kclient_url(struct kclient *, const char *path);
 /* An easy handle with URL, TLS, auth, User-Agent and keepalive set (for
  * ws.c); *headers gets the header list to keep alive and free with
- * curl_slist_free_all. Caller owns the handle. */
+ * curl_slist_free_all. Caller owns the handle; the kclient must outlive
+ * it (tls-server-name options point into it). With an exec plugin, make
+ * an auth_only request first so the credential is fresh. */
 CURL *kclient_easy(struct kclient *, const char *path,
                    struct curl_slist **headers);
 

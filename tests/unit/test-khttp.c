@@ -732,6 +732,22 @@ test_exec_plugin_token(void **state)
     result_done(&a);
     result_done(&b);
     result_done(&c);
+    {
+        /* auth_only: nothing is sent, the fresh credential is reused. */
+        struct khttp_opts o = {.auth_only = 1};
+        struct result     d = {0};
+        char             *cause = NULL;
+        int               before = fake.requests;
+
+        assert_non_null(khttp_request(e.client, &o, on_done, &d, &cause));
+        assert_int_equal(d.calls, 0); /* never from inside the call */
+        RUN_UNTIL(&e, d.calls);
+        assert_null(d.error);
+        assert_int_equal(d.status, 0);
+        assert_int_equal(fake.requests, before);
+        assert_int_equal(plugin_runs(), 2);
+        result_done(&d);
+    }
     env_done(&e);
     plugin_cleanup();
 }
@@ -755,6 +771,25 @@ test_exec_plugin_expiry_and_failure(void **state)
     req(&e, "/whoami", &b, 0);
     RUN_UNTIL(&e, b.calls);
     assert_string_equal(b.body, "Bearer t2"); /* expired: ran again */
+    {
+        /* auth_only with an expired credential runs the plugin; a cancel
+         * while it runs means no callback at all. */
+        struct khttp_opts o1 = {.auth_only = 1};
+        struct result     d = {0}, x = {0};
+        char             *cz = NULL;
+        struct khttp_req *q;
+
+        assert_non_null(khttp_request(e.client, &o1, on_done, &d, &cz));
+        q = khttp_request(e.client, &o1, on_done, &x, &cz);
+        assert_non_null(q);
+        khttp_cancel(q);
+        RUN_UNTIL(&e, d.calls);
+        assert_null(d.error);
+        assert_int_equal(plugin_runs(), 3);
+        uv_run(&e.uv, UV_RUN_NOWAIT);
+        assert_int_equal(x.calls, 0);
+        result_done(&d);
+    }
     result_done(&a);
     result_done(&b);
     kclient_free(e.client);
