@@ -539,8 +539,10 @@ describe_events(struct describe *d, const cJSON *events)
         char age[96];
 
         event_summary_age(&ev[i].es, d->now_ms, age, sizeof age);
-        /* kubectl 1.32 prints source.component only; later ones fall back
-         * to reportingController. */
+        /* kubectl falls back from source.component to the Go field
+         * ReportingController, whose core/v1 JSON key is
+         * "reportingComponent"; 1.32 decodes no other key, later layouts
+         * are fed from events.k8s.io's "reportingController" too. */
         if (d->minor <= 32 && ev[i].es.from_component == 0) {
             free(ev[i].es.from);
             ev[i].es.from = xstrdup("");

@@ -95,10 +95,16 @@ event_summary_init(struct event_summary *es, const struct cJSON *ev)
     es->obj_name = xstrdup(event_str(obj, "name"));
     es->obj_uid = xstrdup(event_str(obj, "uid"));
     es->fieldpath = xstrdup(event_str(obj, "fieldPath"));
-    es->from = xstrdup(*event_str(src, "component") != '\0'
-                           ? event_str(src, "component")
-                           : event_str(ev, "reportingController"));
-    es->from_component = *event_str(src, "component") != '\0';
+    /* core/v1 sends the reporting controller as "reportingComponent";
+     * "reportingController" (events.k8s.io/v1) is accepted too. */
+    if (*event_str(src, "component") != '\0') {
+        es->from = xstrdup(event_str(src, "component"));
+        es->from_component = 1;
+    } else if (*event_str(ev, "reportingComponent") != '\0') {
+        es->from = xstrdup(event_str(ev, "reportingComponent"));
+        es->from_component = 2;
+    } else
+        es->from = xstrdup(event_str(ev, "reportingController"));
     es->host = xstrdup(*event_str(src, "host") != '\0'
                            ? event_str(src, "host")
                            : event_str(ev, "reportingInstance"));

@@ -13,17 +13,18 @@
 struct cJSON;
 
 struct event_summary {
-    char   *uid;
-    char   *ns;
-    char   *name;
-    char   *type; /* "Normal", "Warning" */
-    char   *reason;
-    char   *kind;           /* involvedObject.kind as sent ("Pod") */
-    char   *obj_name;       /* involvedObject.name */
-    char   *obj_uid;        /* involvedObject.uid */
-    char   *fieldpath;      /* involvedObject.fieldPath ("" = none) */
-    char   *from;           /* source.component, else reportingController */
-    int     from_component; /* from is source.component */
+    char *uid;
+    char *ns;
+    char *name;
+    char *type; /* "Normal", "Warning" */
+    char *reason;
+    char *kind;             /* involvedObject.kind as sent ("Pod") */
+    char *obj_name;         /* involvedObject.name */
+    char *obj_uid;          /* involvedObject.uid */
+    char *fieldpath;        /* involvedObject.fieldPath ("" = none) */
+    char *from;             /* source.component, else reportingController */
+    int   from_component;   /* 1: from is source.component, 2: the core/v1
+                               reportingComponent, 0: other */
     char   *host;           /* source.host, else reportingInstance */
     char   *message;        /* whitespace-trimmed */
     int64_t event_time_ms;  /* eventTime (MicroTime), 0 = unset */

@@ -16,6 +16,7 @@
 
 #include <uv.h>
 
+#include "cmd-describe.h"
 #include "cmd-get.h"
 #include "khttp.h"
 #include "kubeconfig.h"
@@ -116,7 +117,9 @@ main_usage(FILE *f)
             "Usage:\n"
             "  kpod [flags]             the live pod list (full screen)\n"
             "  kpod get pods [flags]    print the pod table like kubectl "
-            "and exit\n\n"
+            "and exit\n"
+            "  kpod describe pod NAME   print the pod and its events like "
+            "kubectl describe\n\n"
             "Flags:\n",
             KPOD_VERSION);
     for (i = 0; i < nitems(main_flags); i++) {
@@ -557,7 +560,7 @@ main_dashboard(const struct main_opts *o)
 /* `kpod [flags] get ... [flags]`: hand cmd_get_main an argv starting with
  * the subcommand and holding every other argument in order. */
 static int
-main_subcommand(int argc, char **argv, int at)
+main_subcommand(int argc, char **argv, int at, int (*fn)(int, char **))
 {
     char **av = xcalloc((size_t)argc + 1, sizeof *av);
     int    k, n = 0, rc;
@@ -566,7 +569,7 @@ main_subcommand(int argc, char **argv, int at)
     for (k = 1; k < argc; k++)
         if (k != at)
             av[n++] = argv[k];
-    rc = cmd_get_main(n, av);
+    rc = fn(n, av);
     free(av);
     return rc;
 }
@@ -585,7 +588,9 @@ main(int argc, char **argv)
     at = main_find_command(argc, argv);
     if (at > 0) {
         if (strcmp(argv[at], "get") == 0)
-            return main_subcommand(argc, argv, at);
+            return main_subcommand(argc, argv, at, cmd_get_main);
+        if (strcmp(argv[at], "describe") == 0)
+            return main_subcommand(argc, argv, at, cmd_describe_main);
         fprintf(stderr,
                 "kpod: unknown command \"%s\"\nRun 'kpod --help' for usage.\n",
                 argv[at]);

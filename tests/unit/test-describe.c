@@ -569,6 +569,20 @@ test_event_versions(void **state)
         strstr(s, "  Normal  Started  100s  ctrl  spec.containers{c}: go\n"));
     free(s);
     cJSON_Delete(events);
+    free(json);
+    /* the core/v1 key: real kubectl 1.32 shows it (the scheduler's
+     * Scheduled event has no source.component) */
+    json = xasprintf("[{\"type\":\"Normal\",\"reason\":\"Scheduled\","
+                     "\"reportingComponent\":\"default-scheduler\","
+                     "\"message\":\"go\",\"eventTime\":\"%s\","
+                     "\"source\":{}}]",
+                     stamp);
+    events = cJSON_Parse(json);
+    s = describe_pod_version(pod, events, 1700000000000LL, 32);
+    assert_non_null(
+        strstr(s, "  Normal  Scheduled  100s  default-scheduler  go\n"));
+    free(s);
+    cJSON_Delete(events);
     cJSON_Delete(pod);
     free(json);
 }
