@@ -17,7 +17,9 @@
 #include <uv.h>
 
 #include "cmd-describe.h"
+#include "cmd-forward.h"
 #include "cmd-get.h"
+#include "cmd-logs.h"
 #include "khttp.h"
 #include "kubeconfig.h"
 #include "loop.h"
@@ -36,6 +38,7 @@ enum main_flag_id {
     MAIN_DEMO_PORT,
     MAIN_DEMO_URL_FILE,
     MAIN_LOG,
+    MAIN_STATS,
     MAIN_HELP,
     MAIN_VERSION,
 };
@@ -66,6 +69,13 @@ static const struct main_flag main_flags[] = {
      "with --demo: write the simulator's URL (http://127.0.0.1:PORT) to FILE "
      "once it listens (for scripts and tests)"},
     {MAIN_LOG, "log", 0, "FILE", "append a debug log to FILE"},
+    {MAIN_STATS, "stats", 0, "FILE",
+     "append timing JSON lines to FILE for benchmarks: "
+     "{\"event\":\"first_frame\",\"rows\":N,\"ms\":..,\"unix_ms\":..} "
+     "once the first full pod list is on screen, "
+     "{\"event\":\"change\",\"latency_us\":..,\"unix_ms\":..} per frame "
+     "that showed a store change, and "
+     "{\"event\":\"key\",\"latency_us\":..} per frame that showed a key"},
     {MAIN_HELP, "help", 'h', NULL, "show this help and exit"},
     {MAIN_VERSION, "version", 0, NULL, "print the version and exit"},
 };
@@ -76,6 +86,7 @@ struct main_opts {
     int              demo_port;
     const char      *demo_url_file;
     const char      *log;
+    const char      *stats;
     int              help, version;
 };
 
@@ -119,7 +130,10 @@ main_usage(FILE *f)
             "  kpod get pods [flags]    print the pod table like kubectl "
             "and exit\n"
             "  kpod describe pod NAME   print the pod and its events like "
-            "kubectl describe\n\n"
+            "kubectl describe\n"
+            "  kpod logs [-f] POD       print a container's log like kubectl\n"
+            "  kpod port-forward POD [LOCAL:]REMOTE...  forward local ports\n"
+            "  kpod exec POD -- CMD...  run a command in a container\n\n"
             "Flags:\n",
             KPOD_VERSION);
     for (i = 0; i < nitems(main_flags); i++) {
@@ -196,6 +210,9 @@ main_set(struct main_opts *o, const struct main_flag *fl, const char *val,
         break;
     case MAIN_LOG:
         o->log = val;
+        break;
+    case MAIN_STATS:
+        o->stats = val;
         break;
     case MAIN_HELP:
         o->help = 1;
@@ -528,6 +545,7 @@ main_dashboard(const struct main_opts *o)
     uo.context = ctxname;
     uo.ns = ctx->ns;
     uo.all_namespaces = ctx->all_ns;
+    uo.stats = o->stats;
     app.ui = ui_create(&app.loop, app.pods, &uo, main_quit, &app, &cause);
     if (app.ui == NULL) {
         fprintf(stderr, "kpod: %s\n", cause);
@@ -557,10 +575,20 @@ main_dashboard(const struct main_opts *o)
     return app.exit_code;
 }
 
-/* `kpod [flags] get ... [flags]`: hand cmd_get_main an argv starting with
- * the subcommand and holding every other argument in order. */
+/* Print-mode subcommands. */
+static const struct main_cmd {
+    const char *name;
+    int (*run)(int, char **);
+} main_cmds[] = {
+    {"get", cmd_get_main},   {"describe", cmd_describe_main},
+    {"logs", cmd_logs_main}, {"port-forward", cmd_portforward_main},
+    {"exec", cmd_exec_main},
+};
+
+/* `kpod [flags] get ... [flags]`: hand the subcommand an argv starting with
+ * its name and holding every other argument in order. */
 static int
-main_subcommand(int argc, char **argv, int at, int (*fn)(int, char **))
+main_subcommand(int argc, char **argv, int at, int (*run)(int, char **))
 {
     char **av = xcalloc((size_t)argc + 1, sizeof *av);
     int    k, n = 0, rc;
@@ -569,7 +597,7 @@ main_subcommand(int argc, char **argv, int at, int (*fn)(int, char **))
     for (k = 1; k < argc; k++)
         if (k != at)
             av[n++] = argv[k];
-    rc = fn(n, av);
+    rc = run(n, av);
     free(av);
     return rc;
 }
@@ -587,10 +615,11 @@ main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     at = main_find_command(argc, argv);
     if (at > 0) {
-        if (strcmp(argv[at], "get") == 0)
-            return main_subcommand(argc, argv, at, cmd_get_main);
-        if (strcmp(argv[at], "describe") == 0)
-            return main_subcommand(argc, argv, at, cmd_describe_main);
+        size_t i;
+
+        for (i = 0; i < nitems(main_cmds); i++)
+            if (strcmp(argv[at], main_cmds[i].name) == 0)
+                return main_subcommand(argc, argv, at, main_cmds[i].run);
         fprintf(stderr,
                 "kpod: unknown command \"%s\"\nRun 'kpod --help' for usage.\n",
                 argv[at]);

@@ -50,6 +50,8 @@ struct screen {
     int                 urgent;
     uint64_t            last_frame_ns;
     uint64_t            frames;
+    uint64_t            key_ns;         /* oldest key not yet drawn */
+    uint64_t            key_latency_ns; /* of the last frame, for --stats */
     int                 colors;
     int                 empty_reads;
 };
@@ -207,6 +209,12 @@ screen_frames(struct screen *s)
     return s->frames;
 }
 
+uint64_t
+screen_key_latency(struct screen *s)
+{
+    return s->key_latency_ns;
+}
+
 void
 screen_add_pane(struct screen *s, struct screen_pane *p)
 {
@@ -285,6 +293,8 @@ screen_frame(struct screen *s)
     doupdate();
     s->frames++;
     s->last_frame_ns = uv_hrtime();
+    s->key_latency_ns = s->key_ns != 0 ? s->last_frame_ns - s->key_ns : 0;
+    s->key_ns = 0;
     if (laid_out) /* tests wait for this line after a resize */
         klog("frame %llu: layout %dx%d", (unsigned long long)s->frames, COLS,
              LINES);
@@ -353,6 +363,8 @@ screen_key(struct screen *s, int key)
     struct screen_pane *p;
 
     klog("key %#x", (unsigned)key);
+    if (s->key_ns == 0)
+        s->key_ns = uv_hrtime();
     if (key == SCREEN_FKEY(KEY_RESIZE)) {
         /* resizeterm (from the SIGWINCH handler) queues this key; calling
          * it again here would queue another, forever. */

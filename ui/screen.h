@@ -87,6 +87,10 @@ void screen_urgent(struct screen *);
 int screen_has_colors(struct screen *);
 /* Frames drawn so far and the monotonic ms of the last one. */
 uint64_t screen_frames(struct screen *);
+/* Nanoseconds from the oldest key not yet on screen to the doupdate of the
+ * frame that showed it, once per such frame (for --stats); 0 when the last
+ * frame followed no key. */
+uint64_t screen_key_latency(struct screen *);
 
 /* How many bytes at the end of buf may be an escape sequence or UTF-8
  * character still arriving (held back briefly instead of letting curses

@@ -3,11 +3,17 @@
  * status bar, colours for row styles, a one-second tick that ages the AGE
  * column and the retry countdown, and the store listener, which only marks
  * the pod list dirty. It also logs (with --log) how long after a store
- * change its frame reached the terminal.
+ * change its frame reached the terminal, and with --stats FILE appends
+ * JSON lines for the benchmarks: the first frame after the list is
+ * complete, each frame that showed a store change, and each key's
+ * read -> doupdate latency.
  */
+#include <errno.h>
 #include <langinfo.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,6 +41,10 @@ struct ui {
     uint64_t                change_gen; /* store generation then */
     uint64_t                change_frames;
     double                  max_latency_ms;
+    FILE                   *stats;      /* --stats, or NULL */
+    uint64_t                start_ns;   /* ui_create */
+    int                     live;       /* the first list is complete */
+    int                     first_done; /* first_frame written */
     int                     closing;
     int                     open; /* screen + tick */
     void (*done_cb)(void *);
@@ -104,6 +114,39 @@ ui_signal_quit(struct screen *s, int signum, void *data)
     ui_quit(data, strsignal(signum));
 }
 
+/* --stats lines. unix_ms lets a script that started kpod measure launch
+ * -> first full frame on its own clock; ms counts from ui_create. */
+static void
+ui_frame_stats(struct ui *ui)
+{
+    struct timespec ts;
+    uint64_t        lat = screen_key_latency(ui->screen);
+
+    if (ui->live && !ui->first_done) {
+        ui->first_done = 1;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        fprintf(ui->stats,
+                "{\"event\":\"first_frame\",\"rows\":%zu,\"ms\":%.3f,"
+                "\"unix_ms\":%.3f}\n",
+                store_count(ui->store),
+                (double)(uv_hrtime() - ui->start_ns) / 1e6,
+                (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6);
+    }
+    if (ui->change_ns != 0) {
+        clock_gettime(CLOCK_REALTIME, &ts);
+        fprintf(ui->stats,
+                "{\"event\":\"change\",\"rows\":%zu,\"latency_us\":%.1f,"
+                "\"unix_ms\":%.3f}\n",
+                store_count(ui->store),
+                (double)(uv_hrtime() - ui->change_ns) / 1e3,
+                (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6);
+    }
+    if (lat != 0)
+        fprintf(ui->stats, "{\"event\":\"key\",\"latency_us\":%.1f}\n",
+                (double)lat / 1e3);
+    fflush(ui->stats);
+}
+
 static void
 ui_frame(struct screen *s, void *data)
 {
@@ -112,6 +155,8 @@ ui_frame(struct screen *s, void *data)
     double     ms;
 
     (void)s;
+    if (ui->stats != NULL)
+        ui_frame_stats(ui);
     if (ui->change_ns == 0)
         return;
     now = uv_hrtime();
@@ -185,9 +230,20 @@ ui_create(uv_loop_t *loop, struct store *pods, const struct ui_opts *opts,
     ui->quit_cb = quit_cb;
     ui->quit_data = data;
     ui->all_ns = opts->all_namespaces;
+    ui->start_ns = uv_hrtime();
+    if (opts->stats != NULL) {
+        ui->stats = fopen(opts->stats, "a");
+        if (ui->stats == NULL) {
+            *cause = xasprintf("--stats %s: %s", opts->stats, strerror(errno));
+            free(ui);
+            return NULL;
+        }
+    }
     cells_set_utf8(strcmp(nl_langinfo(CODESET), "UTF-8") == 0);
     ui->screen = screen_create(loop, &cbs, cause);
     if (ui->screen == NULL) {
+        if (ui->stats != NULL)
+            fclose(ui->stats);
         free(ui);
         return NULL;
     }
@@ -216,6 +272,7 @@ ui_set_conn(struct ui *ui, const struct reflector_status *st)
         ui->pods.empty_text = "Connecting...";
         break;
     case REFLECTOR_LIVE:
+        ui->live = 1;
         ui->pods.empty_text =
             ui->all_ns ? "No pods." : "No pods in this namespace.";
         break;
@@ -260,6 +317,8 @@ ui_closed_one(struct ui *ui)
         return;
     view_pods_done(&ui->pods);
     widget_statusbar_done(&ui->bar);
+    if (ui->stats != NULL)
+        fclose(ui->stats);
     if (ui->done_cb != NULL)
         ui->done_cb(ui->done_data);
     free(ui);

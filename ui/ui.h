@@ -20,6 +20,7 @@ struct ui_opts {
     const char *context;        /* shown in the status bar */
     const char *ns;             /* namespace shown; ignored with all_ns */
     int         all_namespaces; /* adds the NAMESPACE column */
+    const char *stats;          /* --stats: append JSON lines here, or NULL */
 };
 
 /* The user (q, ctrl-c) or a signal (SIGTERM, SIGHUP, SIGINT) asked to quit.
