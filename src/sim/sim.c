@@ -8,6 +8,8 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -509,7 +511,14 @@ static void
 sim_thread_main(void *arg)
 {
     struct sim_thread *st = arg;
+    sigset_t           pipe;
 
+    /* A client that hangs up must not kill the host process: with SIGPIPE
+     * blocked in this thread, writes to a closed socket fail with EPIPE
+     * (the signal is thread-directed and stays pending here). */
+    sigemptyset(&pipe);
+    sigaddset(&pipe, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe, NULL);
     uv_loop_init(&st->loop);
     st->sim = sim_create(&st->loop, &st->opts, &st->cause);
     if (st->sim == NULL) {
