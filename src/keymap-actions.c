@@ -1,0 +1,71 @@
+/*
+ * The action table: every user-visible action's dotted name, the contexts
+ * where it can be bound, whether it changes the cluster (so --readonly
+ * drops it) and one line of help. Keys are not here: they are in
+ * keymaps/default.yaml. The UI attaches a handler to each name.
+ */
+#include "keymap.h"
+#include "util.h"
+
+#define ALL                                                                    \
+    (KEYMAP_CTX(KEYMAP_GLOBAL) | KEYMAP_CTX(KEYMAP_PODS) |                     \
+     KEYMAP_CTX(KEYMAP_DESCRIBE) | KEYMAP_CTX(KEYMAP_EVENTS) |                 \
+     KEYMAP_CTX(KEYMAP_ANNOTATIONS) | KEYMAP_CTX(KEYMAP_YAML) |                \
+     KEYMAP_CTX(KEYMAP_LOGS) | KEYMAP_CTX(KEYMAP_HELP))
+#define PANES (ALL & ~KEYMAP_CTX(KEYMAP_GLOBAL))
+#define PODS KEYMAP_CTX(KEYMAP_PODS)
+#define LOGS KEYMAP_CTX(KEYMAP_LOGS)
+#define TEXT                                                                   \
+    (KEYMAP_CTX(KEYMAP_DESCRIBE) | KEYMAP_CTX(KEYMAP_EVENTS) |                 \
+     KEYMAP_CTX(KEYMAP_YAML) | KEYMAP_CTX(KEYMAP_LOGS) |                       \
+     KEYMAP_CTX(KEYMAP_ANNOTATIONS))
+#define PROMPT KEYMAP_CTX(KEYMAP_PROMPT)
+
+const struct keymap_action keymap_actions[] = {
+    {"help", ALL, 0, "show the keys of the focused pane"},
+    {"command", ALL, 0, "open the command line (:ns, :ctx, :q ...)"},
+    {"filter", ALL, 0, "filter the list or search the text"},
+    {"back", ALL, 0, "go back, cancel"},
+    {"quit", ALL, 0, "quit kpod"},
+    {"pane.close", ALL, 0, "close the pane (quit on the last)"},
+    {"pane.zoom", ALL, 0, "zoom the pane or unzoom"},
+    {"pane.split-vertical", ALL, 0, "split logs side by side"},
+    {"pane.split-horizontal", ALL, 0, "split logs stacked"},
+    {"focus.next", ALL, 0, "focus the next pane"},
+    {"focus.prev", ALL, 0, "focus the previous pane"},
+    {"cursor.down", PANES, 0, "move down one line"},
+    {"cursor.up", PANES, 0, "move up one line"},
+    {"cursor.page-down", PANES, 0, "move down one page"},
+    {"cursor.page-up", PANES, 0, "move up one page"},
+    {"cursor.top", PANES, 0, "go to the first line"},
+    {"cursor.bottom", PANES, 0, "go to the last line"},
+    {"namespace", ALL, 0, "switch namespace"},
+    {"context", ALL, 0, "switch kubeconfig context"},
+    {"pod.describe", PODS, 0, "describe the pod"},
+    {"pod.events", PODS, 0, "events of the pod"},
+    {"pod.annotations", PODS, 0, "annotations of the pod"},
+    {"pod.yaml", PODS, 0, "the pod as YAML"},
+    {"pod.logs", PODS, 0, "follow logs in a new pane"},
+    {"pod.logs-previous", PODS, 0, "logs of the previous container"},
+    {"pod.shell", PODS, 1, "open a shell in the container"},
+    {"pod.exec", PODS, 1, "run a command in the container"},
+    {"pod.port-forward", PODS, 0, "forward a local port to the pod"},
+    {"pod.delete", PODS, 1, "delete the pod (asks first)"},
+    {"annotation.add", KEYMAP_CTX(KEYMAP_ANNOTATIONS), 1, "add an annotation"},
+    {"annotation.edit", KEYMAP_CTX(KEYMAP_ANNOTATIONS), 1,
+     "edit the annotation's value"},
+    {"annotation.delete", KEYMAP_CTX(KEYMAP_ANNOTATIONS), 1,
+     "remove the annotation (asks first)"},
+    {"search.next", TEXT, 0, "next match"},
+    {"search.prev", TEXT, 0, "previous match"},
+    {"log.follow", LOGS, 0, "follow new lines or stop"},
+    {"log.wrap", LOGS | TEXT, 0, "wrap long lines or cut them"},
+    {"log.timestamps", LOGS, 0, "show timestamps or hide them"},
+    {"log.save", LOGS, 0, "save the buffer to a file"},
+    {"prompt.accept", PROMPT, 0, "accept the input"},
+    {"prompt.cancel", PROMPT, 0, "cancel the input"},
+    {"prompt.complete", PROMPT, 0, "complete the word"},
+    {"prompt.history-prev", PROMPT, 0, "previous input from history"},
+    {"prompt.history-next", PROMPT, 0, "next input from history"},
+};
+const size_t keymap_nactions = nitems(keymap_actions);
