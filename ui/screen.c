@@ -52,6 +52,7 @@ struct screen {
     uint64_t            frames;
     uint64_t            key_ns;         /* oldest key not yet drawn */
     uint64_t            key_latency_ns; /* of the last frame, for --stats */
+    uint64_t            frame_cost_ns;  /* build + paint + doupdate */
     int                 colors;
     int                 empty_reads;
 };
@@ -210,6 +211,12 @@ screen_frames(struct screen *s)
 }
 
 uint64_t
+screen_frame_cost(struct screen *s)
+{
+    return s->frame_cost_ns;
+}
+
+uint64_t
 screen_key_latency(struct screen *s)
 {
     return s->key_latency_ns;
@@ -258,6 +265,7 @@ screen_frame(struct screen *s)
 {
     struct screen_pane *p;
     int                 i, any = 0, laid_out = 0;
+    uint64_t            t0 = uv_hrtime();
 
     if (s->dirty & SCREEN_LAYOUT) {
         laid_out = 1;
@@ -293,6 +301,7 @@ screen_frame(struct screen *s)
     doupdate();
     s->frames++;
     s->last_frame_ns = uv_hrtime();
+    s->frame_cost_ns = s->last_frame_ns - t0;
     s->key_latency_ns = s->key_ns != 0 ? s->last_frame_ns - s->key_ns : 0;
     s->key_ns = 0;
     if (laid_out) /* tests wait for this line after a resize */

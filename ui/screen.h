@@ -91,6 +91,8 @@ uint64_t screen_frames(struct screen *);
  * frame that showed it, once per such frame (for --stats); 0 when the last
  * frame followed no key. */
 uint64_t screen_key_latency(struct screen *);
+/* Nanoseconds the last frame took to build, paint and doupdate. */
+uint64_t screen_frame_cost(struct screen *);
 
 /* How many bytes at the end of buf may be an escape sequence or UTF-8
  * character still arriving (held back briefly instead of letting curses

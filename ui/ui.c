@@ -6,7 +6,11 @@
  * change its frame reached the terminal, and with --stats FILE appends
  * JSON lines for the benchmarks: the first frame after the list is
  * complete, each frame that showed a store change, and each key's
- * read -> doupdate latency.
+ * read -> doupdate latency. Rebuilding the pod list costs time in
+ * proportion to the number of pods, so store changes rebuild it at most
+ * once per UI_REBUILD_FACTOR frame costs: at 50k pods under churn the
+ * loop keeps reading the stream instead of formatting rows it will
+ * replace a moment later; keys repaint at once.
  */
 #include <errno.h>
 #include <langinfo.h>
@@ -24,6 +28,8 @@
 #include "view-pods.h"
 #include "widget-statusbar.h"
 
+#define UI_REBUILD_FACTOR 3 /* idle at least 3x what the last rebuild took */
+
 struct ui {
     uv_loop_t              *loop;
     struct screen          *screen;
@@ -33,6 +39,9 @@ struct ui {
     struct screen_pane      bar_pane;
     int                     bar_attr;
     uv_timer_t              tick;
+    uv_timer_t              rebuild;    /* a deferred store-change rebuild */
+    int                     deferred;   /* rebuild is armed */
+    uint64_t                rebuild_at; /* ns: no rebuild before this */
     ui_quit_cb              quit_cb;
     void                   *quit_data;
     int                     quitting;
@@ -46,7 +55,7 @@ struct ui {
     int                     live;       /* the first list is complete */
     int                     first_done; /* first_frame written */
     int                     closing;
-    int                     open; /* screen + tick */
+    int                     open; /* screen + tick + rebuild */
     void (*done_cb)(void *);
     void *done_data;
 };
@@ -122,7 +131,7 @@ ui_frame_stats(struct ui *ui)
     struct timespec ts;
     uint64_t        lat = screen_key_latency(ui->screen);
 
-    if (ui->live && !ui->first_done) {
+    if (ui->live && !ui->first_done && !ui->deferred) {
         ui->first_done = 1;
         clock_gettime(CLOCK_REALTIME, &ts);
         fprintf(ui->stats,
@@ -161,6 +170,7 @@ ui_frame(struct screen *s, void *data)
         return;
     now = uv_hrtime();
     ms = (double)(now - ui->change_ns) / 1e6;
+    ui->rebuild_at = now + UI_REBUILD_FACTOR * screen_frame_cost(ui->screen);
     ui->change_frames++;
     if (ms > ui->max_latency_ms)
         ui->max_latency_ms = ms;
@@ -171,6 +181,35 @@ ui_frame(struct screen *s, void *data)
 }
 
 static void
+ui_rebuild_cb(uv_timer_t *t)
+{
+    struct ui *ui = t->data;
+
+    ui->deferred = 0;
+    screen_dirty(ui->screen, &ui->pods.pane, SCREEN_DATA, "store changed");
+}
+
+/* Rebuild the pod list now, or when the last rebuild has been paid for. */
+static void
+ui_mark_data(struct ui *ui, int now_anyway)
+{
+    uint64_t now = uv_hrtime();
+
+    if (now_anyway || now >= ui->rebuild_at) {
+        if (ui->deferred)
+            uv_timer_stop(&ui->rebuild);
+        ui->deferred = 0;
+        screen_dirty(ui->screen, &ui->pods.pane, SCREEN_DATA, "store changed");
+        return;
+    }
+    if (ui->deferred)
+        return;
+    ui->deferred = 1;
+    uv_timer_start(&ui->rebuild, ui_rebuild_cb,
+                   (ui->rebuild_at - now) / 1000000 + 1, 0);
+}
+
+static void
 ui_store_changed(struct store *st, void *data)
 {
     struct ui *ui = data;
@@ -178,7 +217,7 @@ ui_store_changed(struct store *st, void *data)
     if (ui->change_ns == 0)
         ui->change_ns = uv_hrtime();
     ui->change_gen = store_generation(st);
-    screen_dirty(ui->screen, &ui->pods.pane, SCREEN_DATA, "store changed");
+    ui_mark_data(ui, 0);
     screen_dirty(ui->screen, &ui->bar_pane, SCREEN_PAINT, "pod count");
 }
 
@@ -259,6 +298,8 @@ ui_create(uv_loop_t *loop, struct store *pods, const struct ui_opts *opts,
     uv_timer_init(loop, &ui->tick);
     ui->tick.data = ui;
     uv_timer_start(&ui->tick, ui_tick_cb, 1000, 1000);
+    uv_timer_init(loop, &ui->rebuild);
+    ui->rebuild.data = ui;
     store_listen(pods, ui_store_changed, ui);
     return ui;
 }
@@ -273,6 +314,8 @@ ui_set_conn(struct ui *ui, const struct reflector_status *st)
         break;
     case REFLECTOR_LIVE:
         ui->live = 1;
+        if (ui->deferred) /* the complete list goes on screen at once */
+            ui_mark_data(ui, 1);
         ui->pods.empty_text =
             ui->all_ns ? "No pods." : "No pods in this namespace.";
         break;
@@ -345,7 +388,8 @@ ui_close(struct ui *ui, void (*done_cb)(void *), void *data)
     ui->done_cb = done_cb;
     ui->done_data = data;
     store_unlisten(ui->store, ui_store_changed, ui);
-    ui->open = 2;
+    ui->open = 3;
     uv_close((uv_handle_t *)&ui->tick, ui_tick_closed);
+    uv_close((uv_handle_t *)&ui->rebuild, ui_tick_closed);
     screen_close(ui->screen, ui_screen_closed, ui);
 }
