@@ -122,11 +122,6 @@ keyname_parse(const char *name)
         key = keyname_utf8(name);
         if (key == -1)
             return -1;
-        if (mods & KEYC_CTRL) {
-            /* Terminals send one code for ctrl-a and ctrl-A. */
-            if (key < 0x80 && isalpha(key))
-                key = tolower(key);
-        }
         if (mods & KEYC_SHIFT) {
             /* shift-a is "A"; shift on other characters means nothing. */
             if (key < 0x80 && isalpha(key))
@@ -134,6 +129,11 @@ keyname_parse(const char *name)
             else
                 return -1;
             mods &= ~KEYC_SHIFT;
+        }
+        if (mods & KEYC_CTRL) {
+            /* Terminals send one code for ctrl-a and ctrl-A. */
+            if (key < 0x80 && isalpha(key))
+                key = tolower(key);
         }
     } else if (key == KEYC_BTAB && (mods & KEYC_SHIFT))
         return -1;

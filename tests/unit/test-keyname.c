@@ -59,6 +59,7 @@ test_aliases(void **state)
     assert_int_equal(keyname_parse("ctrl-d"), 'd' | KEYC_CTRL);
     assert_int_equal(keyname_parse("C-d"), 'd' | KEYC_CTRL);
     assert_int_equal(keyname_parse("Ctrl-D"), 'd' | KEYC_CTRL);
+    assert_int_equal(keyname_parse("ctrl-shift-t"), 't' | KEYC_CTRL);
     assert_int_equal(keyname_parse("M-x"), 'x' | KEYC_ALT);
     assert_int_equal(keyname_parse("alt-x"), 'x' | KEYC_ALT);
     assert_int_equal(keyname_parse("shift-g"), 'G');
