@@ -441,3 +441,64 @@ keymap_lookup(const struct keymap *km, enum keymap_context ctx,
         *prefix = pre;
     return -1;
 }
+
+char *
+keymap_keys_of(const struct keymap *km, enum keymap_context ctx, size_t a,
+               int *override)
+{
+    struct kbuf b;
+    char        buf[64];
+    int         n = 0;
+
+    kbuf_init(&b);
+    kbuf_append(&b, "", 0);
+    if (override)
+        *override = 0;
+    for (size_t i = 0; i < km->n; i++) {
+        if (km->b[i].context != ctx || km->b[i].action != a)
+            continue;
+        kbuf_printf(&b, "%s%s", n++ ? ", " : "",
+                    keyname_print_seq(&km->b[i].keys, buf, sizeof buf));
+        if (km->b[i].override && override)
+            *override = 1;
+    }
+    return kbuf_steal(&b);
+}
+
+char *
+keymap_doc(const struct keymap *km)
+{
+    struct kbuf b;
+
+    kbuf_init(&b);
+    kbuf_append(&b, "", 0);
+    for (size_t c = 0; c < KEYMAP_NCONTEXTS; c++) {
+        int header = 0;
+        for (size_t a = 0; a < km->nactions; a++) {
+            int   over;
+            char *keys = keymap_keys_of(km, (enum keymap_context)c, a, &over);
+            if (*keys != '\0') {
+                if (!header++)
+                    kbuf_printf(&b,
+                                "%s**%s**\n\n"
+                                "| Keys | Action | What it does |\n"
+                                "|------|--------|--------------|\n",
+                                b.len ? "\n" : "",
+                                keymap_context_name((enum keymap_context)c));
+                /* A '|' key must not end the table cell. */
+                kbuf_puts(&b, "| `");
+                for (const char *k = keys; *k != '\0'; k++) {
+                    if (*k == '|')
+                        kbuf_puts(&b, "\\");
+                    kbuf_append(&b, k, 1);
+                }
+                kbuf_printf(&b, "`%s | `%s` | %s%s |\n", over ? " *" : "",
+                            km->actions[a].name, km->actions[a].help,
+                            km->actions[a].mutating ? " (not with --readonly)"
+                                                    : "");
+            }
+            free(keys);
+        }
+    }
+    return kbuf_steal(&b);
+}

@@ -80,6 +80,14 @@ int keymap_apply(struct keymap *, const char *text, size_t len,
  * *prefix is set when keys starts a longer binding. */
 int keymap_lookup(const struct keymap *, enum keymap_context,
                   const struct keyseq *, int *prefix);
+/* The keys bound to action a in context ctx, as "j, down" (caller
+ * frees; "" when none). *override is set when one came from a user file. */
+char *keymap_keys_of(const struct keymap *, enum keymap_context, size_t a,
+                     int *override);
+/* Markdown tables of the effective bindings, one per context, in action
+ * table order (the README's keys section and the help text). Keys from
+ * user files are marked with a trailing '*'. Caller frees. */
+char *keymap_doc(const struct keymap *);
 /* The index of an action by name (-1 when unknown or dropped). */
 int keymap_action_find(const struct keymap *, const char *);
 
