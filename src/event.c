@@ -13,6 +13,7 @@
 #include <cjson/cJSON.h>
 
 #include "event.h"
+#include "store.h"
 #include "pod.h"
 #include "util.h"
 
@@ -258,3 +259,22 @@ event_summary_cell(const struct event_summary *es, enum event_col col,
     }
     return buf;
 }
+
+static int
+event_store_init(void *summary, const cJSON *obj)
+{
+    return event_summary_init(summary, obj);
+}
+
+static void
+event_store_done(void *summary)
+{
+    event_summary_done(summary);
+}
+
+const struct store_ops event_store_ops = {
+    .name = "events",
+    .summary_size = sizeof(struct event_summary),
+    .summary_init = event_store_init,
+    .summary_done = event_store_done,
+};

@@ -73,6 +73,10 @@ int64_t event_summary_describe_key(const struct event_summary *);
  * lastTimestamp, else eventTime. */
 int64_t event_summary_events_key(const struct event_summary *);
 
+/* Store ops for events: the summary is a struct event_summary. */
+struct store_ops;
+extern const struct store_ops event_store_ops;
+
 /* RFC 3339 with an optional fraction to ms since the epoch; 0 if unset or
  * malformed (Kubernetes MicroTime and Time). */
 int64_t event_time_ms(const char *);

@@ -20,6 +20,7 @@
 #include "cmd-forward.h"
 #include "cmd-get.h"
 #include "cmd-logs.h"
+#include "event.h"
 #include "khttp.h"
 #include "kubeconfig.h"
 #include "loop.h"
@@ -358,6 +359,8 @@ struct main_app {
     struct kclient    *client;
     struct store      *pods;
     struct reflector  *reflector;
+    struct store      *events;     /* the detail panes' events */
+    struct reflector  *events_ref; /* fills events */
     struct ui         *ui;
     struct sim_thread *sim;
     uv_timer_t         watchdog; /* bounds the shutdown */
@@ -413,6 +416,26 @@ main_reflector_closed(struct reflector *r, void *data)
 }
 
 static void
+main_events_closed(struct reflector *r, void *data)
+{
+    struct main_app *app = data;
+
+    (void)r;
+    app->events_ref = NULL;
+    main_closed_one(app);
+}
+
+static void
+main_events_status(struct reflector *r, void *data)
+{
+    const struct reflector_status *st = reflector_status(r);
+
+    (void)data;
+    klog("events: state %d%s%s", (int)st->state, st->error ? ": " : "",
+         st->error ? st->error : "");
+}
+
+static void
 main_watchdog_cb(uv_timer_t *t)
 {
     /* Shutting down hangs; the terminal is already restored, so leave
@@ -431,11 +454,13 @@ main_quit(struct ui *ui, void *data)
     (void)ui;
     /* The terminal comes back at once (ui_close restores it first); the
      * network shutdown follows, bounded by the watchdog. */
-    app->closing = app->reflector != NULL ? 2 : 1;
+    app->closing = 1 + (app->reflector != NULL) + (app->events_ref != NULL);
     app->ui = NULL;
     ui_close(ui, main_ui_closed, app);
     if (app->reflector != NULL)
         reflector_close(app->reflector, main_reflector_closed, app);
+    if (app->events_ref != NULL)
+        reflector_close(app->events_ref, main_events_closed, app);
     uv_timer_init(&app->loop, &app->watchdog);
     uv_timer_start(&app->watchdog, main_watchdog_cb, 5000, 0);
     uv_unref((uv_handle_t *)&app->watchdog);
@@ -546,6 +571,8 @@ main_dashboard(const struct main_opts *o)
     uo.ns = ctx->ns;
     uo.all_namespaces = ctx->all_ns;
     uo.stats = o->stats;
+    app.events = store_create(&event_store_ops);
+    uo.events = app.events;
     app.ui = ui_create(&app.loop, app.pods, &uo, main_quit, &app, &cause);
     if (app.ui == NULL) {
         fprintf(stderr, "kpod: %s\n", cause);
@@ -560,6 +587,13 @@ main_dashboard(const struct main_opts *o)
         app.reflector = reflector_create(app.client, app.pods, &ropts,
                                          main_reflector_status, &app);
         reflector_start(app.reflector);
+        free(path);
+        path = ctx->all_ns ? xstrdup("/api/v1/events")
+                           : xasprintf("/api/v1/namespaces/%s/events", ctx->ns);
+        ropts.path = path;
+        app.events_ref = reflector_create(app.client, app.events, &ropts,
+                                          main_events_status, &app);
+        reflector_start(app.events_ref);
     }
 
     uv_run(&app.loop, UV_RUN_DEFAULT);
@@ -567,6 +601,7 @@ main_dashboard(const struct main_opts *o)
     if (rc != 0)
         klog("uv_loop_close: %s", uv_strerror(rc));
     store_free(app.pods);
+    store_free(app.events);
     kube_ctx_free(ctx);
     free(path);
     free(ctxname);

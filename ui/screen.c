@@ -46,6 +46,7 @@ struct screen {
 
     struct screen_pane *panes[SCREEN_MAXPANES];
     int                 npanes;
+    struct screen_pane *focus; /* gets keys first; NULL = the first pane */
     int                 dirty; /* screen-level: SCREEN_LAYOUT */
     int                 urgent;
     uint64_t            last_frame_ns;
@@ -290,7 +291,7 @@ screen_frame(struct screen *s)
         if (p->win == NULL)
             continue;
         werase(p->win);
-        p->ops->paint(p->data, p->win, i == 0);
+        p->ops->paint(p->data, p->win, p == screen_focused(s));
         wnoutrefresh(p->win);
         any = 1;
     }
@@ -380,8 +381,8 @@ screen_key(struct screen *s, int key)
         screen_dirty(s, NULL, SCREEN_LAYOUT, "KEY_RESIZE");
         return;
     }
-    /* The first pane has the focus (one pane list for now). */
-    p = s->npanes > 0 ? s->panes[0] : NULL;
+    /* The focused pane, else the first one, gets the key first. */
+    p = s->focus != NULL ? s->focus : s->npanes > 0 ? s->panes[0] : NULL;
     if (p != NULL && p->ops->key != NULL && p->ops->key(p->data, key)) {
         s->urgent = 1;
         return;
@@ -650,4 +651,21 @@ screen_close(struct screen *s, void (*done_cb)(void *), void *data)
         uv_close((uv_handle_t *)&s->input, screen_handle_closed);
     for (i = 0; i < SCREEN_NSIGNALS; i++)
         uv_close((uv_handle_t *)&s->signals[i], screen_handle_closed);
+}
+
+void
+screen_focus(struct screen *s, struct screen_pane *p)
+{
+    if (s == NULL)
+        return;
+    s->focus = p;
+    screen_dirty(s, NULL, SCREEN_PAINT, "focus");
+}
+
+struct screen_pane *
+screen_focused(struct screen *s)
+{
+    if (s == NULL)
+        return NULL;
+    return s->focus != NULL ? s->focus : s->npanes > 0 ? s->panes[0] : NULL;
 }

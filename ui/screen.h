@@ -84,6 +84,10 @@ void screen_dirty(struct screen *, struct screen_pane *, int level,
                   const char *why);
 void screen_urgent(struct screen *);
 
+/* Give a pane the keys first (NULL: the first pane added). */
+void                screen_focus(struct screen *, struct screen_pane *);
+struct screen_pane *screen_focused(struct screen *);
+
 int screen_has_colors(struct screen *);
 /* Frames drawn so far and the monotonic ms of the last one. */
 uint64_t screen_frames(struct screen *);

@@ -18,6 +18,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <time.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +26,7 @@
 #include "screen.h"
 #include "store.h"
 #include "ui.h"
+#include "view-detail.h"
 #include "view-pods.h"
 #include "widget-statusbar.h"
 
@@ -35,6 +37,9 @@ struct ui {
     struct screen          *screen;
     struct store           *store;
     struct view_pods        pods;
+    struct screen_pane_ops  pods_ops; /* view_pods' ops, key wrapped */
+    struct view_detail      detail;
+    struct store           *events; /* may be NULL */
     struct widget_statusbar bar;
     struct screen_pane      bar_pane;
     int                     bar_attr;
@@ -90,8 +95,16 @@ ui_layout(struct screen *s, int cols, int rows, void *data)
     struct ui *ui = data;
 
     /* The pod list takes all but the last line; at one line, only the
-     * bar remains. */
-    screen_pane_place(s, &ui->pods.pane, 0, 0, cols, rows - 1);
+     * bar remains. An open detail pane takes the lower half. */
+    if (ui->detail.mode != VIEW_DETAIL_NONE && rows >= 6) {
+        int top = (rows - 1) / 2;
+
+        screen_pane_place(s, &ui->pods.pane, 0, 0, cols, top);
+        screen_pane_place(s, &ui->detail.pane, 0, top, cols, rows - 1 - top);
+    } else {
+        screen_pane_place(s, &ui->pods.pane, 0, 0, cols, rows - 1);
+        screen_pane_place(s, &ui->detail.pane, 0, 0, 0, 0);
+    }
     screen_pane_place(s, &ui->bar_pane, 0, rows - 1, cols, 1);
 }
 
@@ -107,13 +120,122 @@ ui_quit(struct ui *ui, const char *why)
 }
 
 static void
+ui_open(struct ui *ui, enum view_detail_mode mode)
+{
+    view_detail_open(&ui->detail, mode);
+    if (mode == VIEW_DETAIL_NONE)
+        screen_focus(ui->screen, NULL);
+}
+
+static void
+ui_act_describe(struct ui *ui)
+{
+    ui_open(ui, VIEW_DETAIL_DESCRIBE);
+}
+
+static void
+ui_act_events(struct ui *ui)
+{
+    ui_open(ui, VIEW_DETAIL_EVENTS);
+}
+
+static void
+ui_act_yaml(struct ui *ui)
+{
+    ui_open(ui, VIEW_DETAIL_YAML);
+}
+
+static void
+ui_act_focus(struct ui *ui)
+{
+    if (ui->detail.mode == VIEW_DETAIL_NONE ||
+        screen_focused(ui->screen) == &ui->detail.pane)
+        screen_focus(ui->screen, NULL);
+    else
+        screen_focus(ui->screen, &ui->detail.pane);
+}
+
+static void
+ui_act_close(struct ui *ui)
+{
+    if (ui->detail.mode != VIEW_DETAIL_NONE)
+        ui_open(ui, VIEW_DETAIL_NONE);
+}
+
+static void
+ui_act_close_or_quit(struct ui *ui)
+{
+    if (ui->detail.mode != VIEW_DETAIL_NONE)
+        ui_open(ui, VIEW_DETAIL_NONE);
+    else
+        ui_quit(ui, "key");
+}
+
+static void
+ui_act_quit(struct ui *ui)
+{
+    ui_quit(ui, "key");
+}
+
+/* Every key the UI binds beyond a pane's own movement keys, in one table
+ * (name, key, handler, help, mutating), ready to move onto a keymap. */
+struct ui_action {
+    const char *name;
+    int         key;
+    void (*fn)(struct ui *);
+    const char *help;
+    int         mutating;
+};
+
+static const struct ui_action ui_actions[] = {
+    {"describe", 'd', ui_act_describe, "describe the selected pod", 0},
+    {"describe", '\r', ui_act_describe, "describe the selected pod", 0},
+    {"events", 'E', ui_act_events, "the selected pod's events", 0},
+    {"yaml", 'y', ui_act_yaml, "the selected pod's YAML", 0},
+    {"focus", '\t', ui_act_focus, "move the focus to/from the pane", 0},
+    {"close", 27, ui_act_close, "close the pane", 0},
+    {"close-or-quit", 'q', ui_act_close_or_quit,
+     "close the pane (quit when none is open)", 0},
+    {"quit", SCREEN_CTRL('c'), ui_act_quit, "quit", 0},
+};
+
+static void
 ui_key(struct screen *s, int key, void *data)
 {
     struct ui *ui = data;
+    size_t     i;
 
     (void)s;
-    if (key == 'q' || key == SCREEN_CTRL('c'))
-        ui_quit(ui, "key");
+    for (i = 0; i < nitems(ui_actions); i++)
+        if (ui_actions[i].key == key) {
+            klog("action %s", ui_actions[i].name);
+            ui_actions[i].fn(ui);
+            return;
+        }
+}
+
+/* The list's keys, and then the detail pane follows the selection. */
+static int
+ui_pods_key(void *data, int key)
+{
+    struct view_pods *v = data;
+    struct ui        *ui =
+        (struct ui *)(void *)((char *)v - offsetof(struct ui, pods));
+    int used = view_pods_key(v, key);
+
+    if (used && ui->detail.mode != VIEW_DETAIL_NONE)
+        screen_dirty(ui->screen, &ui->detail.pane, SCREEN_DATA, "selection");
+    return used;
+}
+
+static void
+ui_events_changed(struct store *st, void *data)
+{
+    struct ui *ui = data;
+
+    (void)st;
+    if (ui->detail.mode != VIEW_DETAIL_NONE)
+        screen_dirty(ui->screen, &ui->detail.pane, SCREEN_DATA, "events");
 }
 
 static void
@@ -218,6 +340,8 @@ ui_store_changed(struct store *st, void *data)
         ui->change_ns = uv_hrtime();
     ui->change_gen = store_generation(st);
     ui_mark_data(ui, 0);
+    if (ui->detail.mode != VIEW_DETAIL_NONE)
+        screen_dirty(ui->screen, &ui->detail.pane, SCREEN_DATA, "pod changed");
     screen_dirty(ui->screen, &ui->bar_pane, SCREEN_PAINT, "pod count");
 }
 
@@ -228,6 +352,8 @@ ui_tick_cb(uv_timer_t *t)
 
     /* AGE and "retrying in Ns" move with the clock. */
     screen_dirty(ui->screen, &ui->pods.pane, SCREEN_DATA, "tick");
+    if (ui->detail.mode != VIEW_DETAIL_NONE)
+        screen_dirty(ui->screen, &ui->detail.pane, SCREEN_DATA, "tick");
     screen_dirty(ui->screen, &ui->bar_pane, SCREEN_PAINT, "tick");
 }
 
@@ -249,6 +375,9 @@ ui_colors(struct ui *ui)
     ui->pods.attrs[VIEW_PODS_GONE] = COLOR_PAIR(UI_PAIR_MAGENTA);
     ui->pods.attrs[VIEW_PODS_DONE] = COLOR_PAIR(UI_PAIR_BLUE);
     ui->bar_attr = COLOR_PAIR(UI_PAIR_BAR);
+    ui->detail.title_attr = COLOR_PAIR(UI_PAIR_BAR);
+    ui->detail.warn_attr = COLOR_PAIR(UI_PAIR_RED) | A_BOLD;
+    ui->detail.match_attr = COLOR_PAIR(UI_PAIR_YELLOW) | A_REVERSE;
 }
 
 struct ui *
@@ -287,12 +416,18 @@ ui_create(uv_loop_t *loop, struct store *pods, const struct ui_opts *opts,
         return NULL;
     }
     view_pods_init(&ui->pods, ui->screen, pods, opts->all_namespaces);
+    ui->pods_ops = *ui->pods.pane.ops;
+    ui->pods_ops.key = ui_pods_key;
+    ui->pods.pane.ops = &ui->pods_ops;
+    ui->events = opts->events;
+    view_detail_init(&ui->detail, ui->screen, pods, opts->events, &ui->pods);
     widget_statusbar_init(&ui->bar, opts->context,
                           opts->all_namespaces ? NULL : opts->ns);
     ui->bar_pane.ops = &ui_bar_ops;
     ui->bar_pane.data = ui;
     ui_colors(ui);
     screen_add_pane(ui->screen, &ui->pods.pane);
+    screen_add_pane(ui->screen, &ui->detail.pane);
     screen_add_pane(ui->screen, &ui->bar_pane);
 
     uv_timer_init(loop, &ui->tick);
@@ -301,6 +436,8 @@ ui_create(uv_loop_t *loop, struct store *pods, const struct ui_opts *opts,
     uv_timer_init(loop, &ui->rebuild);
     ui->rebuild.data = ui;
     store_listen(pods, ui_store_changed, ui);
+    if (ui->events != NULL)
+        store_listen(ui->events, ui_events_changed, ui);
     return ui;
 }
 
@@ -359,6 +496,7 @@ ui_closed_one(struct ui *ui)
     if (--ui->open > 0)
         return;
     view_pods_done(&ui->pods);
+    view_detail_done(&ui->detail);
     widget_statusbar_done(&ui->bar);
     if (ui->stats != NULL)
         fclose(ui->stats);
@@ -388,6 +526,8 @@ ui_close(struct ui *ui, void (*done_cb)(void *), void *data)
     ui->done_cb = done_cb;
     ui->done_data = data;
     store_unlisten(ui->store, ui_store_changed, ui);
+    if (ui->events != NULL)
+        store_unlisten(ui->events, ui_events_changed, ui);
     ui->open = 3;
     uv_close((uv_handle_t *)&ui->tick, ui_tick_closed);
     uv_close((uv_handle_t *)&ui->rebuild, ui_tick_closed);

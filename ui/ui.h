@@ -17,10 +17,11 @@ struct store;
 struct ui;
 
 struct ui_opts {
-    const char *context;        /* shown in the status bar */
-    const char *ns;             /* namespace shown; ignored with all_ns */
-    int         all_namespaces; /* adds the NAMESPACE column */
-    const char *stats;          /* --stats: append JSON lines here, or NULL */
+    const char   *context;        /* shown in the status bar */
+    const char   *ns;             /* namespace shown; ignored with all_ns */
+    int           all_namespaces; /* adds the NAMESPACE column */
+    const char   *stats;          /* --stats: append JSON lines here, or NULL */
+    struct store *events;         /* events of the namespace(s), or NULL */
 };
 
 /* The user (q, ctrl-c) or a signal (SIGTERM, SIGHUP, SIGINT) asked to quit.

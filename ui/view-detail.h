@@ -1,0 +1,60 @@
+/*
+ * The detail pane under the pod list: the selected pod's describe text,
+ * its live events table, or its YAML. It follows the list's selection and
+ * rebuilds on every store change (pods or events); it scrolls, and `/`
+ * searches with highlighted matches and n/N.
+ */
+#ifndef KPOD_VIEW_DETAIL_H
+#define KPOD_VIEW_DETAIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "screen.h"
+
+struct store;
+struct view_pods;
+
+enum view_detail_mode {
+    VIEW_DETAIL_NONE,
+    VIEW_DETAIL_DESCRIBE,
+    VIEW_DETAIL_EVENTS,
+    VIEW_DETAIL_YAML,
+};
+
+struct view_detail_line {
+    char *text;
+    int   warn; /* a Warning event */
+};
+
+struct view_detail {
+    struct screen           *screen;
+    struct screen_pane       pane;
+    struct store            *pods;
+    struct store            *events; /* may be NULL */
+    const struct view_pods  *list;   /* whose selection is followed */
+    enum view_detail_mode    mode;
+    char                    *uid;   /* the pod shown, owned */
+    char                    *title; /* owned */
+    struct view_detail_line *lines;
+    size_t                   nlines;
+    size_t                   top;
+    int                      body_height;
+    char                    *search;    /* owned, NULL = none */
+    int                      searching; /* typing the search */
+    struct kbuf              typed;
+    int                      title_attr, warn_attr, match_attr;
+    int64_t (*now_ms)(void);
+};
+
+void view_detail_init(struct view_detail *, struct screen *, struct store *pods,
+                      struct store *events, const struct view_pods *list);
+void view_detail_done(struct view_detail *);
+/* Show mode for the selected pod (VIEW_DETAIL_NONE hides the pane). */
+void view_detail_open(struct view_detail *, enum view_detail_mode);
+/* Rebuild from the stores (the pane's DATA step). */
+void view_detail_update(struct view_detail *);
+/* Scrolling and search keys; 1 when used. */
+int view_detail_key(struct view_detail *, int key);
+
+#endif
