@@ -40,6 +40,7 @@ struct get {
     int               header_done;
     int               done;
     int               rc;
+    int               refused; /* the list's connect was refused */
 };
 
 /* Display width the way Go's tabwriter counts: UTF-8 code points. */
@@ -119,7 +120,19 @@ get_free_cells(struct get *g, char **cells)
 static void
 get_finish(struct get *g, int rc, const char *error, const char *reason)
 {
-    if (error != NULL) {
+    if (error != NULL && g->refused) {
+        /* What failed, then kubectl's verdict for it (kubectl, too, logs
+         * the failed requests before that last line). */
+        const char *h = strstr(kclient_ctx(g->client)->server, "://");
+
+        fprintf(stderr, "error: %s\n", error);
+
+        h = h != NULL ? h + 3 : kclient_ctx(g->client)->server;
+        fprintf(stderr,
+                "The connection to the server %.*s was refused - did you "
+                "specify the right host or port?\n",
+                (int)strcspn(h, "/"), h);
+    } else if (error != NULL) {
         if (reason != NULL)
             fprintf(stderr, "Error from server (%s): %s\n", reason, error);
         else
@@ -195,6 +208,8 @@ get_list_done(struct khttp_req *q, const struct khttp_response *resp,
 
     g->req = NULL;
     if (resp->error != NULL) {
+        g->refused = resp->transport == CURLE_COULDNT_CONNECT &&
+                     strstr(resp->error, "connection refused") != NULL;
         get_finish(g, 1, resp->error, resp->reason);
         return;
     }

@@ -7,6 +7,7 @@
  * are retried like client-go. Errors become one line: the server's
  * Status.message when there is one.
  */
+#define _GNU_SOURCE /* memrchr */
 #include "khttp.h"
 
 #include "credplugin.h"
@@ -16,6 +17,7 @@
 
 #include <cjson/cJSON.h>
 #include <ctype.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -424,6 +426,36 @@ khttp_status_error(long status, const char *body, size_t len, char **reason)
     }
 }
 
+/* A failed connect in Go's words ("dial tcp 10.0.0.1:6443: connect:
+ * connection refused"), which is what kubectl users know; NULL when curl
+ * has no errno to tell. */
+static char *
+khttp_dial_error(CURL *easy, CURLcode rc, const char *url)
+{
+    long        oserr = 0;
+    const char *h = strstr(url, "://"), *colon;
+    char        msg[128];
+    size_t      n;
+
+    if (rc != CURLE_COULDNT_CONNECT || h == NULL ||
+        curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &oserr) != CURLE_OK ||
+        oserr == 0)
+        return NULL;
+    /* curl 7.88 keeps no address for a failed connect: use the URL's. */
+    h += 3;
+    n = strcspn(h, "/?");
+    colon = memrchr(h, ':', n);
+    if (h[0] == '[' && colon != NULL && colon < (const char *)memchr(h, ']', n))
+        colon = NULL;
+    snprintf(msg, sizeof msg, "%s", strerror((int)oserr));
+    msg[0] = (char)tolower((unsigned char)msg[0]); /* Go's wording */
+    return xasprintf("dial tcp %.*s%s: %s%s", (int)n, h,
+                     colon != NULL                    ? ""
+                     : strncmp(url, "https:", 6) == 0 ? ":443"
+                                                      : ":80",
+                     oserr == ETIMEDOUT ? "" : "connect: ", msg);
+}
+
 /* Finish a request that never got an answer: done_cb with cause. */
 static void
 khttp_fail(struct khttp_req *r, const char *cause)
@@ -595,13 +627,16 @@ khttp_finished(CURL *easy, CURLcode rc, void *data)
         resp.body_len = r->buf.len;
     }
     if (rc != CURLE_OK && (status < 300 || r->buf.len == 0)) {
-        char word[16];
+        char  word[16];
+        char *dial = khttp_dial_error(easy, rc, r->url);
 
         khttp_method_word(r->method, word, sizeof word);
         error = xasprintf("%s \"%s\": %s", word, r->url,
-                          r->errbuf[0] != '\0' ? r->errbuf
-                                               : curl_easy_strerror(rc));
-        resp.transport = 1;
+                          dial != NULL           ? dial
+                          : r->errbuf[0] != '\0' ? r->errbuf
+                                                 : curl_easy_strerror(rc));
+        free(dial);
+        resp.transport = (int)rc;
     } else if (status < 200 || status >= 300) {
         error = khttp_status_error(status, r->buf.data ? r->buf.data : "",
                                    r->buf.len, &reason);

@@ -26,7 +26,7 @@ struct khttp_response {
      * transport error ("Get "URL": connection refused" style). */
     const char *error;
     const char *reason;      /* Status.reason ("Expired", "NotFound") or NULL */
-    int         transport;   /* 1 when error is a transport failure */
+    int         transport; /* the CURLcode of a transport failure, else 0 */
     int         retry_after; /* the server's Retry-After seconds, or -1 */
     /* Streaming: the body ended inside a line, so the last line handed to
      * on_line (just before this callback) had no newline: with an error

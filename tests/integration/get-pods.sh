@@ -128,7 +128,13 @@ if "$KPOD" --kubeconfig "$TEST_TMP/dead.kubeconfig" get pods \
 	>"$TEST_TMP/dead.out" 2>"$TEST_TMP/dead.err"; then
 	fail "get pods against a dead server exited 0"
 fi
-grep -q '127.0.0.1:1' "$TEST_TMP/dead.err" || fail "no error text: $(cat "$TEST_TMP/dead.err")"
+# kubectl logs discovery errors first; its last line is the verdict.
+/usr/bin/kubectl --kubeconfig "$TEST_TMP/dead.kubeconfig" get pods \
+	>/dev/null 2>"$TEST_TMP/kcdead.err" && fail "kubectl succeeded?"
+[ "$(tail -n1 "$TEST_TMP/dead.err")" = "$(tail -n1 "$TEST_TMP/kcdead.err")" ] ||
+	fail "unreachable: kpod said '$(cat "$TEST_TMP/dead.err")', kubectl '$(tail -n1 "$TEST_TMP/kcdead.err")'"
+grep -q '^error: Get "http://127.0.0.1:1/api/v1/namespaces/default/pods?limit=500": dial tcp 127.0.0.1:1: connect: connection refused$' \
+	"$TEST_TMP/dead.err" || fail "the failed request is not named: $(cat "$TEST_TMP/dead.err")"
 [ ! -s "$TEST_TMP/dead.out" ] || fail "printed a table for a dead server"
 pass "unreachable server: $(head -n1 "$TEST_TMP/dead.err")"
 
