@@ -502,3 +502,26 @@ keymap_doc(const struct keymap *km)
     }
     return kbuf_steal(&b);
 }
+
+int
+keymap_input_feed(const struct keymap *km, struct keymap_input *in,
+                  enum keymap_context ctx, int key)
+{
+    struct keyseq seq = in->pending;
+    int           a, prefix;
+
+    if (seq.n >= KEYSEQ_MAX)
+        seq.n = 0;
+    seq.keys[seq.n++] = key;
+    a = keymap_lookup(km, ctx, &seq, &prefix);
+    in->pending.n = 0;
+    if (a >= 0)
+        return a;
+    if (prefix && seq.n < KEYSEQ_MAX) {
+        in->pending = seq;
+        return KEYMAP_PENDING;
+    }
+    if (seq.n > 1)
+        return keymap_input_feed(km, in, ctx, key);
+    return KEYMAP_NONE;
+}

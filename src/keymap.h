@@ -88,6 +88,16 @@ char *keymap_keys_of(const struct keymap *, enum keymap_context, size_t a,
  * table order (the README's keys section and the help text). Keys from
  * user files are marked with a trailing '*'. Caller frees. */
 char *keymap_doc(const struct keymap *);
+/* Keys typed so far while a two-key sequence is pending. */
+struct keymap_input {
+    struct keyseq pending;
+};
+#define KEYMAP_NONE (-1)    /* no binding: the key does nothing */
+#define KEYMAP_PENDING (-2) /* the first key of a sequence: wait */
+/* Feed one key: an action index, KEYMAP_PENDING or KEYMAP_NONE. A second
+ * key that completes nothing is tried on its own. */
+int keymap_input_feed(const struct keymap *, struct keymap_input *,
+                      enum keymap_context, int key);
 /* The index of an action by name (-1 when unknown or dropped). */
 int keymap_action_find(const struct keymap *, const char *);
 
