@@ -361,6 +361,7 @@ struct main_app {
     struct reflector  *reflector;
     struct store      *events;     /* the detail panes' events */
     struct reflector  *events_ref; /* fills events */
+    struct main_req   *reqs;       /* mutations in flight */
     struct ui         *ui;
     struct sim_thread *sim;
     uv_timer_t         watchdog; /* bounds the shutdown */
@@ -415,6 +416,80 @@ main_reflector_closed(struct reflector *r, void *data)
     main_closed_one(app);
 }
 
+/* A mutation the UI asked for (delete), until the server answers. */
+struct main_req {
+    struct main_app  *app;
+    struct khttp_req *req;
+    char             *what; /* "pod \"x\"" */
+    const char       *done; /* "deleted" */
+    struct main_req  *next;
+};
+
+static void
+main_req_unlink(struct main_req *mr)
+{
+    struct main_req **pp;
+
+    for (pp = &mr->app->reqs; *pp != NULL; pp = &(*pp)->next)
+        if (*pp == mr) {
+            *pp = mr->next;
+            break;
+        }
+    free(mr->what);
+    free(mr);
+}
+
+static void
+main_req_done(struct khttp_req *q, const struct khttp_response *resp,
+              void *data)
+{
+    struct main_req *mr = data;
+
+    (void)q;
+    if (mr->app->ui != NULL) {
+        if (resp->error != NULL)
+            ui_message(mr->app->ui, "Error from server: %s", resp->error);
+        else
+            ui_message(mr->app->ui, "%s %s", mr->what, mr->done);
+    }
+    main_req_unlink(mr);
+}
+
+static void
+main_delete_pod(void *data, const char *ns, const char *name, long grace)
+{
+    struct main_app  *app = data;
+    struct main_req  *mr = xcalloc(1, sizeof *mr);
+    struct khttp_opts o = {0};
+    char *ens = khttp_escape(ns), *en = khttp_escape(name), *cause = NULL;
+    char *path = xasprintf("/api/v1/namespaces/%s/pods/%s", ens, en);
+    char *body = xasprintf("{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\","
+                           "\"gracePeriodSeconds\":%ld}",
+                           grace);
+
+    mr->app = app;
+    mr->what = xasprintf("pod \"%s\"", name);
+    mr->done = "deleted";
+    o.method = "DELETE";
+    o.path = path;
+    o.body = body;
+    o.body_len = strlen(body);
+    mr->req = khttp_request(app->client, &o, main_req_done, mr, &cause);
+    if (mr->req == NULL) {
+        ui_message(app->ui, "delete %s: %s", name, cause);
+        free(cause);
+        free(mr->what);
+        free(mr);
+    } else {
+        mr->next = app->reqs;
+        app->reqs = mr;
+    }
+    free(path);
+    free(body);
+    free(ens);
+    free(en);
+}
+
 static void
 main_events_closed(struct reflector *r, void *data)
 {
@@ -455,6 +530,10 @@ main_quit(struct ui *ui, void *data)
     /* The terminal comes back at once (ui_close restores it first); the
      * network shutdown follows, bounded by the watchdog. */
     app->closing = 1 + (app->reflector != NULL) + (app->events_ref != NULL);
+    while (app->reqs != NULL) {
+        khttp_cancel(app->reqs->req);
+        main_req_unlink(app->reqs);
+    }
     app->ui = NULL;
     ui_close(ui, main_ui_closed, app);
     if (app->reflector != NULL)
@@ -538,6 +617,7 @@ main_demo(struct main_app *app, const struct main_opts *o, char **cause)
 static int
 main_dashboard(const struct main_opts *o)
 {
+    struct ui_pod_ops     pod_ops = {.delete_pod = main_delete_pod};
     struct main_app       app;
     struct kube_ctx      *ctx = NULL;
     struct reflector_opts ropts;
@@ -546,6 +626,7 @@ main_dashboard(const struct main_opts *o)
     int                   rc;
 
     memset(&app, 0, sizeof app);
+    pod_ops.data = &app;
     if (o->demo)
         ctx = main_demo(&app, o, &cause);
     else
@@ -573,6 +654,7 @@ main_dashboard(const struct main_opts *o)
     uo.stats = o->stats;
     app.events = store_create(&event_store_ops);
     uo.events = app.events;
+    uo.pod_ops = &pod_ops;
     app.ui = ui_create(&app.loop, app.pods, &uo, main_quit, &app, &cause);
     if (app.ui == NULL) {
         fprintf(stderr, "kpod: %s\n", cause);

@@ -22,6 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "cells.h"
 #include "screen.h"
 #include "store.h"
@@ -33,13 +35,19 @@
 #define UI_REBUILD_FACTOR 3 /* idle at least 3x what the last rebuild took */
 
 struct ui {
-    uv_loop_t              *loop;
-    struct screen          *screen;
-    struct store           *store;
-    struct view_pods        pods;
-    struct screen_pane_ops  pods_ops; /* view_pods' ops, key wrapped */
-    struct view_detail      detail;
-    struct store           *events; /* may be NULL */
+    uv_loop_t               *loop;
+    struct screen           *screen;
+    struct store            *store;
+    struct view_pods         pods;
+    struct screen_pane_ops   pods_ops; /* view_pods' ops, key wrapped */
+    struct view_detail       detail;
+    struct store            *events;  /* may be NULL */
+    const struct ui_pod_ops *pod_ops; /* NULL = read-only */
+    struct screen_pane_ops   bar_ops; /* the bar, with the dialog's keys */
+    /* the delete confirmation (in the status bar line, modal) */
+    int                     dialog;
+    char                   *dlg_ns, *dlg_name;
+    long                    dlg_grace;
     struct widget_statusbar bar;
     struct screen_pane      bar_pane;
     int                     bar_attr;
@@ -81,6 +89,22 @@ ui_bar_paint(void *data, WINDOW *win, int focused)
 
     (void)focused;
     ui->bar.pods = store_count(ui->store);
+    if (ui->dialog) {
+        char *t =
+            xasprintf(" Delete pod %s/%s? grace period %lds (+/- change)  "
+                      "y: delete  f: force (grace 0)  n/Esc: cancel",
+                      ui->dlg_ns, ui->dlg_name, ui->dlg_grace);
+        int w = getmaxx(win), i;
+
+        wattrset(win, ui->bar_attr | A_BOLD);
+        wmove(win, 0, 0);
+        for (i = 0; i < w; i++)
+            waddch(win, ' ');
+        mvwaddnstr(win, 0, 0, t, (int)cells_prefix(t, w));
+        wattrset(win, A_NORMAL);
+        free(t);
+        return;
+    }
     widget_statusbar_draw(&ui->bar, win, know_ms(), ui->bar_attr);
 }
 
@@ -177,6 +201,96 @@ ui_act_quit(struct ui *ui)
     ui_quit(ui, "key");
 }
 
+static void
+ui_dialog_end(struct ui *ui)
+{
+    ui->dialog = 0;
+    free(ui->dlg_ns);
+    free(ui->dlg_name);
+    ui->dlg_ns = ui->dlg_name = NULL;
+    screen_focus(ui->screen, NULL);
+    screen_dirty(ui->screen, &ui->bar_pane, SCREEN_PAINT, "dialog");
+}
+
+/* The delete dialog's keys: nothing else happens while it is open. */
+static int
+ui_bar_key(void *data, int key)
+{
+    struct ui *ui = data;
+
+    if (!ui->dialog)
+        return 0;
+    switch (key) {
+    case 'y':
+    case 'Y':
+    case 'f':
+    case 'F': {
+        long grace = key == 'f' || key == 'F' ? 0 : ui->dlg_grace;
+
+        klog("delete %s/%s grace %ld", ui->dlg_ns, ui->dlg_name, grace);
+        ui->pod_ops->delete_pod(ui->pod_ops->data, ui->dlg_ns, ui->dlg_name,
+                                grace);
+        ui_dialog_end(ui);
+        break;
+    }
+    case '+':
+        ui->dlg_grace++;
+        break;
+    case '-':
+        if (ui->dlg_grace > 0)
+            ui->dlg_grace--;
+        break;
+    case 'n':
+    case 'N':
+    case 'q':
+    case 27:
+        ui_dialog_end(ui);
+        ui_message(ui, "delete cancelled");
+        break;
+    default:
+        break;
+    }
+    screen_dirty(ui->screen, &ui->bar_pane, SCREEN_PAINT, "dialog");
+    return 1;
+}
+
+static void
+ui_act_delete(struct ui *ui)
+{
+    const char       *uid = view_pods_selected(&ui->pods);
+    struct store_obj *o = uid != NULL ? store_find_uid(ui->store, uid) : NULL;
+    cJSON            *pod, *md, *g;
+
+    if (ui->pod_ops == NULL || ui->pod_ops->delete_pod == NULL) {
+        ui_message(ui, "read-only: delete is off");
+        return;
+    }
+    if (o == NULL ||
+        (pod = cJSON_ParseWithLength(o->json, o->json_len)) == NULL) {
+        ui_message(ui, "no pod selected");
+        return;
+    }
+    md = cJSON_GetObjectItemCaseSensitive(pod, "metadata");
+    g = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(pod, "spec"),
+        "terminationGracePeriodSeconds");
+    free(ui->dlg_ns);
+    free(ui->dlg_name);
+    ui->dlg_ns = xstrdup(
+        cJSON_IsString(cJSON_GetObjectItemCaseSensitive(md, "namespace"))
+            ? cJSON_GetObjectItemCaseSensitive(md, "namespace")->valuestring
+            : "default");
+    ui->dlg_name =
+        xstrdup(cJSON_IsString(cJSON_GetObjectItemCaseSensitive(md, "name"))
+                    ? cJSON_GetObjectItemCaseSensitive(md, "name")->valuestring
+                    : "");
+    ui->dlg_grace = cJSON_IsNumber(g) ? (long)g->valuedouble : 30;
+    cJSON_Delete(pod);
+    ui->dialog = 1;
+    screen_focus(ui->screen, &ui->bar_pane);
+    screen_dirty(ui->screen, &ui->bar_pane, SCREEN_PAINT, "dialog");
+}
+
 /* Every key the UI binds beyond a pane's own movement keys, in one table
  * (name, key, handler, help, mutating), ready to move onto a keymap. */
 struct ui_action {
@@ -196,6 +310,8 @@ static const struct ui_action ui_actions[] = {
     {"close", 27, ui_act_close, "close the pane", 0},
     {"close-or-quit", 'q', ui_act_close_or_quit,
      "close the pane (quit when none is open)", 0},
+    {"delete", SCREEN_CTRL('d'), ui_act_delete,
+     "delete the selected pod (asks first)", 1},
     {"quit", SCREEN_CTRL('c'), ui_act_quit, "quit", 0},
 };
 
@@ -420,10 +536,13 @@ ui_create(uv_loop_t *loop, struct store *pods, const struct ui_opts *opts,
     ui->pods_ops.key = ui_pods_key;
     ui->pods.pane.ops = &ui->pods_ops;
     ui->events = opts->events;
+    ui->pod_ops = opts->pod_ops;
     view_detail_init(&ui->detail, ui->screen, pods, opts->events, &ui->pods);
     widget_statusbar_init(&ui->bar, opts->context,
                           opts->all_namespaces ? NULL : opts->ns);
-    ui->bar_pane.ops = &ui_bar_ops;
+    ui->bar_ops = ui_bar_ops;
+    ui->bar_ops.key = ui_bar_key;
+    ui->bar_pane.ops = &ui->bar_ops;
     ui->bar_pane.data = ui;
     ui_colors(ui);
     screen_add_pane(ui->screen, &ui->pods.pane);
@@ -497,6 +616,8 @@ ui_closed_one(struct ui *ui)
         return;
     view_pods_done(&ui->pods);
     view_detail_done(&ui->detail);
+    free(ui->dlg_ns);
+    free(ui->dlg_name);
     widget_statusbar_done(&ui->bar);
     if (ui->stats != NULL)
         fclose(ui->stats);

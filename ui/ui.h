@@ -16,12 +16,22 @@
 struct store;
 struct ui;
 
+/* What the UI asks of the program (ui/ never speaks HTTP): each answer
+ * comes back through ui_message. */
+struct ui_pod_ops {
+    void *data;
+    /* DELETE the pod with gracePeriodSeconds = grace. */
+    void (*delete_pod)(void *data, const char *ns, const char *name,
+                       long grace);
+};
+
 struct ui_opts {
     const char   *context;        /* shown in the status bar */
     const char   *ns;             /* namespace shown; ignored with all_ns */
     int           all_namespaces; /* adds the NAMESPACE column */
     const char   *stats;          /* --stats: append JSON lines here, or NULL */
     struct store *events;         /* events of the namespace(s), or NULL */
+    const struct ui_pod_ops *pod_ops; /* mutations; NULL = read-only */
 };
 
 /* The user (q, ctrl-c) or a signal (SIGTERM, SIGHUP, SIGINT) asked to quit.

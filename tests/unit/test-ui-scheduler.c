@@ -102,7 +102,7 @@ static int
 child_main(int report)
 {
     struct child   c;
-    struct ui_opts opts = {"test", "default", 0, NULL, NULL};
+    struct ui_opts opts = {.context = "test", .ns = "default"};
     char          *cause = NULL;
     double         secs;
     int            rc;
