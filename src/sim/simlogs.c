@@ -475,7 +475,10 @@ simlogs_tick(uv_timer_t *t)
         return;
     }
     if (simlogs_pending(s, target, t_to)) {
-        uv_timer_start(&s->timer, simlogs_tick, 0, 0); /* more, next turn */
+        /* More, after the loop has polled: a 0 ms timer re-armed in its
+         * own callback runs again in the same timer pass, so writes would
+         * never complete (and free) in between. */
+        uv_timer_start(&s->timer, simlogs_tick, 1, 0);
         return;
     }
     if (s->final_line >= 0) {
