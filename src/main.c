@@ -17,16 +17,19 @@
 #include <uv.h>
 
 #include "cmd-describe.h"
+#include "config.h"
 #include "cmd-forward.h"
 #include "cmd-get.h"
 #include "cmd-logs.h"
 #include "event.h"
 #include "khttp.h"
+#include "keymap.h"
 #include "kubeconfig.h"
 #include "loop.h"
 #include "reflector.h"
 #include "sim.h"
 #include "store.h"
+#include "theme.h"
 #include "ui.h"
 #include "util.h"
 
@@ -40,6 +43,9 @@ enum main_flag_id {
     MAIN_DEMO_URL_FILE,
     MAIN_LOG,
     MAIN_STATS,
+    MAIN_KEYMAP,
+    MAIN_THEME,
+    MAIN_READONLY,
     MAIN_HELP,
     MAIN_VERSION,
 };
@@ -77,6 +83,14 @@ static const struct main_flag main_flags[] = {
      "{\"event\":\"change\",\"latency_us\":..,\"unix_ms\":..} per frame "
      "that showed a store change, and "
      "{\"event\":\"key\",\"latency_us\":..} per frame that showed a key"},
+    {MAIN_KEYMAP, "keymap", 0, "NAME",
+     "keymap: default, vim, emacs, or a file in $XDG_CONFIG_HOME/kpod/keymaps/ "
+     "(NAME.yaml) or a path (default: the config's keymap)"},
+    {MAIN_THEME, "theme", 0, "NAME",
+     "theme: default, light, mono, solarized-dark, gruvbox, dracula, or a "
+     "file in $XDG_CONFIG_HOME/kpod/themes/ or a path; NO_COLOR selects mono"},
+    {MAIN_READONLY, "readonly", 0, NULL,
+     "no mutating actions at all (delete, shell, exec, annotation changes)"},
     {MAIN_HELP, "help", 'h', NULL, "show this help and exit"},
     {MAIN_VERSION, "version", 0, NULL, "print the version and exit"},
 };
@@ -88,6 +102,9 @@ struct main_opts {
     const char      *demo_url_file;
     const char      *log;
     const char      *stats;
+    const char      *keymap;
+    const char      *theme;
+    int              readonly;
     int              help, version;
 };
 
@@ -214,6 +231,15 @@ main_set(struct main_opts *o, const struct main_flag *fl, const char *val,
         break;
     case MAIN_STATS:
         o->stats = val;
+        break;
+    case MAIN_KEYMAP:
+        o->keymap = val;
+        break;
+    case MAIN_THEME:
+        o->theme = val;
+        break;
+    case MAIN_READONLY:
+        o->readonly = 1;
         break;
     case MAIN_HELP:
         o->help = 1;
@@ -623,7 +649,11 @@ main_dashboard(const struct main_opts *o)
     struct reflector_opts ropts;
     struct ui_opts        uo;
     char                 *cause = NULL, *path = NULL, *ctxname = NULL;
-    int                   rc;
+    struct config        *cfg;
+    struct keymap        *km = NULL;
+    struct theme         *theme = NULL;
+    struct kbuf           note;
+    int                   rc, readonly;
 
     memset(&app, 0, sizeof app);
     pod_ops.data = &app;
@@ -652,9 +682,44 @@ main_dashboard(const struct main_opts *o)
     uo.ns = ctx->ns;
     uo.all_namespaces = ctx->all_ns;
     uo.stats = o->stats;
+    /* Config, keymap and theme: problems are shown after start. */
+    cfg = config_create();
+    config_load(cfg, NULL);
+    readonly = o->readonly || config_readonly(cfg, ctx->context);
+    km = keymap_create(keymap_actions, keymap_nactions, readonly);
+    keymap_load(km, o->keymap != NULL ? o->keymap : cfg->keymap);
+    theme = theme_create(getenv("NO_COLOR") != NULL);
+    theme_load(theme, o->theme != NULL ? o->theme : cfg->theme);
+    uo.keymap = km;
+    uo.theme = theme;
+    kbuf_init(&note);
+    if (readonly)
+        kbuf_puts(&note, "read-only");
+    {
+        const struct cfgcauses *all[] = {&cfg->causes, &km->causes,
+                                         &theme->causes};
+        size_t                  n = 0;
+        for (size_t i = 0; i < nitems(all); i++) {
+            for (size_t j = 0; j < all[i]->n; j++) {
+                klog("%s", all[i]->v[j]);
+                /* The bar is one line: the file's name without its
+                 * directory (--log has the whole path). */
+                const char *msg = all[i]->v[j], *colon = strchr(msg, ':');
+                const char *slash = NULL;
+                for (const char *q = msg; *q != '\0' && q != colon; q++)
+                    if (*q == '/')
+                        slash = q;
+                if (n++ == 0)
+                    kbuf_printf(&note, "%s%s", note.len ? "; " : "",
+                                slash != NULL ? slash + 1 : msg);
+            }
+        }
+        if (n > 1)
+            kbuf_printf(&note, " (and %zu more problems, see --log)", n - 1);
+    }
     app.events = store_create(&event_store_ops);
     uo.events = app.events;
-    uo.pod_ops = &pod_ops;
+    uo.pod_ops = readonly ? NULL : &pod_ops; /* --readonly: nothing to send with */
     app.ui = ui_create(&app.loop, app.pods, &uo, main_quit, &app, &cause);
     if (app.ui == NULL) {
         fprintf(stderr, "kpod: %s\n", cause);
@@ -676,7 +741,10 @@ main_dashboard(const struct main_opts *o)
         app.events_ref = reflector_create(app.client, app.events, &ropts,
                                           main_events_status, &app);
         reflector_start(app.events_ref);
+        if (note.len > 0)
+            ui_message(app.ui, "%s", note.data);
     }
+    kbuf_done(&note);
 
     uv_run(&app.loop, UV_RUN_DEFAULT);
     rc = uv_loop_close(&app.loop);
@@ -687,6 +755,9 @@ main_dashboard(const struct main_opts *o)
     kube_ctx_free(ctx);
     free(path);
     free(ctxname);
+    keymap_free(km);
+    theme_free(theme);
+    config_free(cfg);
     if (app.sim != NULL)
         sim_thread_stop(app.sim);
     return app.exit_code;

@@ -25,8 +25,11 @@
 #include <cjson/cJSON.h>
 
 #include "cells.h"
+#include "keycode.h"
+#include "keymap.h"
 #include "screen.h"
 #include "store.h"
+#include "theme-curses.h"
 #include "ui.h"
 #include "view-detail.h"
 #include "view-pods.h"
@@ -70,7 +73,12 @@ struct ui {
     int                     closing;
     int                     open; /* screen + tick + rebuild */
     void (*done_cb)(void *);
-    void *done_data;
+    void               *done_data;
+    struct keymap      *km;     /* every key goes through it */
+    struct keymap      *own_km; /* made here when opts had none */
+    struct keymap_input kin;
+    const struct theme *theme;
+    struct theme       *own_theme;
 };
 
 enum {
@@ -291,43 +299,97 @@ ui_act_delete(struct ui *ui)
     screen_dirty(ui->screen, &ui->bar_pane, SCREEN_PAINT, "dialog");
 }
 
-/* Every key the UI binds beyond a pane's own movement keys, in one table
- * (name, key, handler, help, mutating), ready to move onto a keymap. */
+/* Handlers of the keymap's actions (src/keymap-actions.c has their
+ * names, contexts and help; keymaps/default.yaml their keys). */
 struct ui_action {
     const char *name;
-    int         key;
     void (*fn)(struct ui *);
-    const char *help;
-    int         mutating;
 };
 
 static const struct ui_action ui_actions[] = {
-    {"describe", 'd', ui_act_describe, "describe the selected pod", 0},
-    {"describe", '\r', ui_act_describe, "describe the selected pod", 0},
-    {"events", 'E', ui_act_events, "the selected pod's events", 0},
-    {"yaml", 'y', ui_act_yaml, "the selected pod's YAML", 0},
-    {"focus", '\t', ui_act_focus, "move the focus to/from the pane", 0},
-    {"close", 27, ui_act_close, "close the pane", 0},
-    {"close-or-quit", 'q', ui_act_close_or_quit,
-     "close the pane (quit when none is open)", 0},
-    {"delete", SCREEN_CTRL('d'), ui_act_delete,
-     "delete the selected pod (asks first)", 1},
-    {"quit", SCREEN_CTRL('c'), ui_act_quit, "quit", 0},
+    {"pod.describe", ui_act_describe},
+    {"pod.events", ui_act_events},
+    {"pod.yaml", ui_act_yaml},
+    {"focus.next", ui_act_focus},
+    {"focus.prev", ui_act_focus},
+    {"back", ui_act_close},
+    {"pane.close", ui_act_close_or_quit},
+    {"pod.delete", ui_act_delete},
+    {"quit", ui_act_quit},
 };
+
+/* cursor.* actions as the pod list's own movement keys. */
+static const struct {
+    const char *name;
+    int         key;
+} ui_cursor_keys[] = {
+    {"cursor.down", SCREEN_FKEY(KEY_DOWN)},
+    {"cursor.up", SCREEN_FKEY(KEY_UP)},
+    {"cursor.page-down", SCREEN_FKEY(KEY_NPAGE)},
+    {"cursor.page-up", SCREEN_FKEY(KEY_PPAGE)},
+    {"cursor.top", SCREEN_FKEY(KEY_HOME)},
+    {"cursor.bottom", SCREEN_FKEY(KEY_END)},
+};
+
+/* A key through the keymap in ctx: 1 when it was bound (or starts a
+ * sequence), 0 when it means nothing there. */
+static int
+ui_dispatch(struct ui *ui, enum keymap_context ctx, int key)
+{
+    int         code = keycode_from_screen(key), a;
+    const char *name;
+
+    if (code < 0)
+        return 0;
+    a = keymap_input_feed(ui->km, &ui->kin, ctx, code);
+    if (a == KEYMAP_PENDING)
+        return 1;
+    if (a < 0)
+        return 0;
+    name = ui->km->actions[a].name;
+    klog("action %s", name);
+    if (ctx == KEYMAP_PODS) {
+        for (size_t i = 0; i < nitems(ui_cursor_keys); i++) {
+            if (strcmp(name, ui_cursor_keys[i].name) == 0) {
+                int used = view_pods_key(&ui->pods, ui_cursor_keys[i].key);
+                if (used && ui->detail.mode != VIEW_DETAIL_NONE)
+                    screen_dirty(ui->screen, &ui->detail.pane, SCREEN_DATA,
+                                 "selection");
+                return 1;
+            }
+        }
+    }
+    for (size_t i = 0; i < nitems(ui_actions); i++) {
+        if (strcmp(name, ui_actions[i].name) == 0) {
+            ui_actions[i].fn(ui);
+            return 1;
+        }
+    }
+    ui_message(ui, "%s: not available here yet", name);
+    return 1;
+}
 
 static void
 ui_key(struct screen *s, int key, void *data)
 {
-    struct ui *ui = data;
-    size_t     i;
+    struct ui          *ui = data;
+    enum keymap_context ctx = KEYMAP_PODS;
 
     (void)s;
-    for (i = 0; i < nitems(ui_actions); i++)
-        if (ui_actions[i].key == key) {
-            klog("action %s", ui_actions[i].name);
-            ui_actions[i].fn(ui);
-            return;
+    if (screen_focused(ui->screen) == &ui->detail.pane) {
+        switch (ui->detail.mode) {
+        case VIEW_DETAIL_EVENTS:
+            ctx = KEYMAP_EVENTS;
+            break;
+        case VIEW_DETAIL_YAML:
+            ctx = KEYMAP_YAML;
+            break;
+        default:
+            ctx = KEYMAP_DESCRIBE;
+            break;
         }
+    }
+    ui_dispatch(ui, ctx, key);
 }
 
 /* The list's keys, and then the detail pane follows the selection. */
@@ -337,11 +399,8 @@ ui_pods_key(void *data, int key)
     struct view_pods *v = data;
     struct ui        *ui =
         (struct ui *)(void *)((char *)v - offsetof(struct ui, pods));
-    int used = view_pods_key(v, key);
 
-    if (used && ui->detail.mode != VIEW_DETAIL_NONE)
-        screen_dirty(ui->screen, &ui->detail.pane, SCREEN_DATA, "selection");
-    return used;
+    return ui_dispatch(ui, KEYMAP_PODS, key);
 }
 
 static void
@@ -473,27 +532,30 @@ ui_tick_cb(uv_timer_t *t)
     screen_dirty(ui->screen, &ui->bar_pane, SCREEN_PAINT, "tick");
 }
 
+/* Theme roles as the views' attributes. Without colours (NO_COLOR, mono,
+ * a terminal without them) only attributes remain, and the bars are
+ * reversed so they still stand out. */
 static void
 ui_colors(struct ui *ui)
 {
-    ui->bar_attr = A_REVERSE;
-    if (!screen_has_colors(ui->screen))
-        return;
-    init_pair(UI_PAIR_GREEN, COLOR_GREEN, -1);
-    init_pair(UI_PAIR_YELLOW, COLOR_YELLOW, -1);
-    init_pair(UI_PAIR_RED, COLOR_RED, -1);
-    init_pair(UI_PAIR_MAGENTA, COLOR_MAGENTA, -1);
-    init_pair(UI_PAIR_BLUE, COLOR_BLUE, -1);
-    init_pair(UI_PAIR_BAR, COLOR_BLACK, COLOR_CYAN);
-    ui->pods.attrs[VIEW_PODS_OK] = COLOR_PAIR(UI_PAIR_GREEN);
-    ui->pods.attrs[VIEW_PODS_WARN] = COLOR_PAIR(UI_PAIR_YELLOW);
-    ui->pods.attrs[VIEW_PODS_ERR] = COLOR_PAIR(UI_PAIR_RED) | A_BOLD;
-    ui->pods.attrs[VIEW_PODS_GONE] = COLOR_PAIR(UI_PAIR_MAGENTA);
-    ui->pods.attrs[VIEW_PODS_DONE] = COLOR_PAIR(UI_PAIR_BLUE);
-    ui->bar_attr = COLOR_PAIR(UI_PAIR_BAR);
-    ui->detail.title_attr = COLOR_PAIR(UI_PAIR_BAR);
-    ui->detail.warn_attr = COLOR_PAIR(UI_PAIR_RED) | A_BOLD;
-    ui->detail.match_attr = COLOR_PAIR(UI_PAIR_YELLOW) | A_REVERSE;
+    struct theme_curses tc;
+    int colors = screen_has_colors(ui->screen) && !ui->theme->mono;
+
+    theme_curses_init(&tc, ui->theme, colors ? COLORS : 0, 1);
+    ui->pods.attrs[VIEW_PODS_OK] = (int)tc.attrs[THEME_POD_RUNNING];
+    ui->pods.attrs[VIEW_PODS_WARN] = (int)tc.attrs[THEME_POD_PENDING];
+    ui->pods.attrs[VIEW_PODS_ERR] = (int)tc.attrs[THEME_POD_FAILED];
+    ui->pods.attrs[VIEW_PODS_GONE] = (int)tc.attrs[THEME_POD_TERMINATING];
+    ui->pods.attrs[VIEW_PODS_DONE] = (int)tc.attrs[THEME_POD_SUCCEEDED];
+    ui->bar_attr = (int)tc.attrs[THEME_STATUSBAR];
+    ui->detail.title_attr = (int)tc.attrs[THEME_STATUSBAR];
+    ui->detail.warn_attr = (int)tc.attrs[THEME_EVENT_WARNING];
+    ui->detail.match_attr = (int)tc.attrs[THEME_SEARCH_MATCH];
+    if (!colors) {
+        ui->bar_attr |= A_REVERSE;
+        ui->detail.title_attr |= A_REVERSE;
+        ui->detail.match_attr |= A_REVERSE;
+    }
 }
 
 struct ui *
@@ -531,6 +593,14 @@ ui_create(uv_loop_t *loop, struct store *pods, const struct ui_opts *opts,
         free(ui);
         return NULL;
     }
+    ui->km = opts->keymap;
+    if (ui->km == NULL) {
+        ui->km = ui->own_km = keymap_create(keymap_actions, keymap_nactions, 0);
+        keymap_load(ui->km, "default");
+    }
+    ui->theme = opts->theme;
+    if (ui->theme == NULL)
+        ui->theme = ui->own_theme = theme_create(getenv("NO_COLOR") != NULL);
     view_pods_init(&ui->pods, ui->screen, pods, opts->all_namespaces);
     ui->pods_ops = *ui->pods.pane.ops;
     ui->pods_ops.key = ui_pods_key;
@@ -621,6 +691,8 @@ ui_closed_one(struct ui *ui)
     widget_statusbar_done(&ui->bar);
     if (ui->stats != NULL)
         fclose(ui->stats);
+    keymap_free(ui->own_km);
+    theme_free(ui->own_theme);
     if (ui->done_cb != NULL)
         ui->done_cb(ui->done_data);
     free(ui);

@@ -13,7 +13,9 @@
 #include "reflector.h"
 #include "util.h"
 
+struct keymap;
 struct store;
+struct theme;
 struct ui;
 
 /* What the UI asks of the program (ui/ never speaks HTTP): each answer
@@ -32,6 +34,8 @@ struct ui_opts {
     const char   *stats;          /* --stats: append JSON lines here, or NULL */
     struct store *events;         /* events of the namespace(s), or NULL */
     const struct ui_pod_ops *pod_ops; /* mutations; NULL = read-only */
+    struct keymap      *keymap; /* borrowed; NULL: the default keymap */
+    const struct theme *theme;  /* borrowed; NULL: the default theme */
 };
 
 /* The user (q, ctrl-c) or a signal (SIGTERM, SIGHUP, SIGINT) asked to quit.
