@@ -116,11 +116,16 @@ cmp -s "$TEST_TMP/kpe.err" "$TEST_TMP/kce.err" ||
 	fail "stderr differs: kpod '$(cat "$TEST_TMP/kpe.err")' kubectl '$(cat "$TEST_TMP/kce.err")'"
 pass "get pods -w on an empty namespace"
 
-# Unreachable: a port nobody listens on (the sim's, after it stopped).
+# Unreachable: a port nobody listens on any more (a sim's, after it
+# stopped; a fixed port such as 1 may be taken on a shared machine).
+start_sim dead --scenario empty
+kill "$SIM_PID"
+wait "$SIM_PID" 2>/dev/null || true
+DEAD=127.0.0.1:$SIM_PORT
 cat >"$TEST_TMP/dead.kubeconfig" <<EOK
 apiVersion: v1
 kind: Config
-clusters: [{name: dead, cluster: {server: "http://127.0.0.1:1"}}]
+clusters: [{name: dead, cluster: {server: "http://$DEAD"}}]
 contexts: [{name: dead, context: {cluster: dead}}]
 current-context: dead
 EOK
@@ -133,7 +138,7 @@ fi
 	>/dev/null 2>"$TEST_TMP/kcdead.err" && fail "kubectl succeeded?"
 [ "$(tail -n1 "$TEST_TMP/dead.err")" = "$(tail -n1 "$TEST_TMP/kcdead.err")" ] ||
 	fail "unreachable: kpod said '$(cat "$TEST_TMP/dead.err")', kubectl '$(tail -n1 "$TEST_TMP/kcdead.err")'"
-grep -q '^error: Get "http://127.0.0.1:1/api/v1/namespaces/default/pods?limit=500": dial tcp 127.0.0.1:1: connect: connection refused$' \
+grep -qF "error: Get \"http://$DEAD/api/v1/namespaces/default/pods?limit=500\": dial tcp $DEAD: connect: connection refused" \
 	"$TEST_TMP/dead.err" || fail "the failed request is not named: $(cat "$TEST_TMP/dead.err")"
 [ ! -s "$TEST_TMP/dead.out" ] || fail "printed a table for a dead server"
 pass "unreachable server: $(head -n1 "$TEST_TMP/dead.err")"
