@@ -91,7 +91,9 @@ grep -q '^Defaulted container "one" out of: one, two$' "$TEST_TMP/default-contai
 last_n() { kc logs "$1" --tail 1 | sed -n 's/.* n=\([0-9]*\) .*/\1/p'; }
 start=$(last_n live)
 [ -n "$start" ] || fail "live has no numbered line yet"
-kp logs -f live >"$TEST_TMP/follow.out" 2>"$TEST_TMP/follow.log" &
+# (not through kp: $! must be kpod itself, so the cleanup's kill reaches it)
+"$KPOD" --kubeconfig "$SIM_KUBECONFIG" logs -f live \
+	>"$TEST_TMP/follow.out" 2>"$TEST_TMP/follow.log" &
 FPID=$!
 TEST_PIDS+=("$FPID")
 want=$((start + 20))
