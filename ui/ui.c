@@ -32,6 +32,7 @@
 #include "theme-curses.h"
 #include "ui.h"
 #include "view-detail.h"
+#include "view-help.h"
 #include "view-pods.h"
 #include "widget-statusbar.h"
 
@@ -77,6 +78,8 @@ struct ui {
     struct keymap      *km;     /* every key goes through it */
     struct keymap      *own_km; /* made here when opts had none */
     struct keymap_input kin;
+    enum keymap_context ctx; /* of the key being dispatched */
+    struct view_help    help;
     const struct theme *theme;
     struct theme       *own_theme;
 };
@@ -127,7 +130,16 @@ ui_layout(struct screen *s, int cols, int rows, void *data)
     struct ui *ui = data;
 
     /* The pod list takes all but the last line; at one line, only the
-     * bar remains. An open detail pane takes the lower half. */
+     * bar remains. An open detail pane takes the lower half. Help covers
+     * both. */
+    if (ui->help.open) {
+        screen_pane_place(s, &ui->help.pane, 0, 0, cols, rows - 1);
+        screen_pane_place(s, &ui->pods.pane, 0, 0, 0, 0);
+        screen_pane_place(s, &ui->detail.pane, 0, 0, 0, 0);
+        screen_pane_place(s, &ui->bar_pane, 0, rows - 1, cols, 1);
+        return;
+    }
+    screen_pane_place(s, &ui->help.pane, 0, 0, 0, 0);
     if (ui->detail.mode != VIEW_DETAIL_NONE && rows >= 6) {
         int top = (rows - 1) / 2;
 
@@ -201,6 +213,12 @@ ui_act_close_or_quit(struct ui *ui)
         ui_open(ui, VIEW_DETAIL_NONE);
     else
         ui_quit(ui, "key");
+}
+
+static void
+ui_act_help(struct ui *ui)
+{
+    view_help_open(&ui->help, ui->ctx);
 }
 
 static void
@@ -315,6 +333,7 @@ static const struct ui_action ui_actions[] = {
     {"back", ui_act_close},
     {"pane.close", ui_act_close_or_quit},
     {"pod.delete", ui_act_delete},
+    {"help", ui_act_help},
     {"quit", ui_act_quit},
 };
 
@@ -348,6 +367,7 @@ ui_dispatch(struct ui *ui, enum keymap_context ctx, int key)
         return 0;
     name = ui->km->actions[a].name;
     klog("action %s", name);
+    ui->ctx = ctx;
     if (ctx == KEYMAP_PODS) {
         for (size_t i = 0; i < nitems(ui_cursor_keys); i++) {
             if (strcmp(name, ui_cursor_keys[i].name) == 0) {
@@ -617,6 +637,8 @@ ui_create(uv_loop_t *loop, struct store *pods, const struct ui_opts *opts,
     ui_colors(ui);
     screen_add_pane(ui->screen, &ui->pods.pane);
     screen_add_pane(ui->screen, &ui->detail.pane);
+    view_help_init(&ui->help, ui->screen, ui->km);
+    screen_add_pane(ui->screen, &ui->help.pane);
     screen_add_pane(ui->screen, &ui->bar_pane);
 
     uv_timer_init(loop, &ui->tick);
@@ -686,6 +708,7 @@ ui_closed_one(struct ui *ui)
         return;
     view_pods_done(&ui->pods);
     view_detail_done(&ui->detail);
+    view_help_done(&ui->help);
     free(ui->dlg_ns);
     free(ui->dlg_name);
     widget_statusbar_done(&ui->bar);

@@ -1,7 +1,7 @@
 # e2e: keys go through the keymap. A user keymap in $XDG_CONFIG_HOME moves
 # the YAML pane from y to Y: Y opens it and y does nothing (the debug log
 # shows y arrived and dispatched no action), and its bad line is reported
-# as FILE:LINE in the status bar. Delete moved to X: ctrl-d does nothing
+# as FILE:LINE in the status bar; ? lists Y, marked as the user's. Delete moved to X: ctrl-d does nothing
 # and X deletes (after the dialog). --readonly says so and drops delete
 # even where a keymap binds it. NO_COLOR leaves no colour escapes on
 # screen, where the default run has them.
@@ -54,6 +54,17 @@ e2e_wait 10 '^kind: Pod$'
 grep -q 'action pod.yaml' "$KPOD_LOG" || fail "Y dispatched no pod.yaml"
 pass "rebound: Y opens YAML, y does nothing"
 e2e_keys Escape
+e2e_wait_gone 5 ' YAML: default/'
+# ? shows the effective keys, the user's marked with *.
+e2e_keys ?
+e2e_wait 10 '^Keys \(\* = set by your keymap'
+e2e_wait 10 '^\* +Y +pod\.yaml +the pod as YAML'
+e2e_wait 10 '^  +E +pod\.events'
+e2e_lacks '^.*  y +pod\.yaml' || fail "help still lists y for pod.yaml"
+e2e_keys Escape
+e2e_wait_gone 5 '^Keys \(\* = set by your keymap'
+e2e_wait 5 '^http-go +1/1 +Running'
+pass "help overlay from the effective keymap, override marked"
 e2e_keys q
 [ "$(e2e_exit_status)" = 0 ] || fail "kpod exit status not 0"
 
