@@ -517,6 +517,38 @@ main_delete_pod(void *data, const char *ns, const char *name, long grace)
 }
 
 static void
+main_patch_pod(void *data, const char *ns, const char *name, const char *patch)
+{
+    struct main_app  *app = data;
+    struct main_req  *mr = xcalloc(1, sizeof *mr);
+    struct khttp_opts o = {0};
+    char *ens = khttp_escape(ns), *en = khttp_escape(name), *cause = NULL;
+    char *path = xasprintf("/api/v1/namespaces/%s/pods/%s", ens, en);
+
+    mr->app = app;
+    mr->what = xasprintf("pod/%s", name);
+    mr->done = "annotated";
+    o.method = "PATCH";
+    o.path = path;
+    o.body = patch;
+    o.body_len = strlen(patch);
+    o.content_type = "application/merge-patch+json";
+    mr->req = khttp_request(app->client, &o, main_req_done, mr, &cause);
+    if (mr->req == NULL) {
+        ui_message(app->ui, "annotate %s: %s", name, cause);
+        free(cause);
+        free(mr->what);
+        free(mr);
+    } else {
+        mr->next = app->reqs;
+        app->reqs = mr;
+    }
+    free(path);
+    free(ens);
+    free(en);
+}
+
+static void
 main_events_closed(struct reflector *r, void *data)
 {
     struct main_app *app = data;
@@ -643,7 +675,8 @@ main_demo(struct main_app *app, const struct main_opts *o, char **cause)
 static int
 main_dashboard(const struct main_opts *o)
 {
-    struct ui_pod_ops     pod_ops = {.delete_pod = main_delete_pod};
+    struct ui_pod_ops     pod_ops = {.delete_pod = main_delete_pod,
+                                     .patch_pod = main_patch_pod};
     struct main_app       app;
     struct kube_ctx      *ctx = NULL;
     struct reflector_opts ropts;

@@ -34,6 +34,15 @@
 #include "view-detail.h"
 #include "view-help.h"
 #include "view-pods.h"
+
+#include "annotate.h"
+
+enum {
+    UI_PROMPT_NONE,
+    UI_PROMPT_KEY,    /* a new annotation's key */
+    UI_PROMPT_VALUE,  /* its value (pre-filled when editing) */
+    UI_PROMPT_REMOVE, /* y/n */
+};
 #include "widget-statusbar.h"
 
 #define UI_REBUILD_FACTOR 3 /* idle at least 3x what the last rebuild took */
@@ -49,9 +58,13 @@ struct ui {
     const struct ui_pod_ops *pod_ops; /* NULL = read-only */
     struct screen_pane_ops   bar_ops; /* the bar, with the dialog's keys */
     /* the delete confirmation (in the status bar line, modal) */
-    int                     dialog;
-    char                   *dlg_ns, *dlg_name;
-    long                    dlg_grace;
+    int   dialog;
+    char *dlg_ns, *dlg_name;
+    long  dlg_grace;
+    /* the annotation input line (also in the status bar line, modal) */
+    int                     prompt; /* UI_PROMPT_* */
+    struct kbuf             input;
+    char                   *pr_key; /* the annotation being edited or removed */
     struct widget_statusbar bar;
     struct screen_pane      bar_pane;
     int                     bar_attr;
@@ -100,6 +113,40 @@ ui_bar_paint(void *data, WINDOW *win, int focused)
 
     (void)focused;
     ui->bar.pods = store_count(ui->store);
+    if (ui->prompt != UI_PROMPT_NONE) {
+        char       *t;
+        const char *from;
+        int         w = getmaxx(win), i;
+
+        if (ui->prompt == UI_PROMPT_KEY)
+            t = xasprintf(" New annotation key: %s_",
+                          ui->input.data ? ui->input.data : "");
+        else if (ui->prompt == UI_PROMPT_VALUE)
+            t = xasprintf(" %s= %s_", ui->pr_key,
+                          ui->input.data ? ui->input.data : "");
+        else
+            t = xasprintf(" Remove annotation %s? y: remove  n/Esc: cancel",
+                          ui->pr_key);
+        /* one line: newlines in a value show as spaces while typing */
+        for (char *c = t; *c != '\0'; c++)
+            if (*c == '\n' || *c == '\t')
+                *c = ' ';
+        wattrset(win, ui->bar_attr | A_BOLD);
+        wmove(win, 0, 0);
+        for (i = 0; i < w; i++)
+            waddch(win, ' ');
+        /* the end of a long input stays visible */
+        from = t;
+        while (cells_width(from) > w && *from != '\0') {
+            from++;
+            while (((unsigned char)*from & 0xc0) == 0x80)
+                from++;
+        }
+        mvwaddnstr(win, 0, 0, from, (int)cells_prefix(from, w));
+        wattrset(win, A_NORMAL);
+        free(t);
+        return;
+    }
     if (ui->dialog) {
         char *t =
             xasprintf(" Delete pod %s/%s? grace period %lds (+/- change)  "
@@ -233,17 +280,159 @@ ui_dialog_end(struct ui *ui)
     ui->dialog = 0;
     free(ui->dlg_ns);
     free(ui->dlg_name);
+    free(ui->pr_key);
+    kbuf_done(&ui->input);
     ui->dlg_ns = ui->dlg_name = NULL;
     screen_focus(ui->screen, NULL);
     screen_dirty(ui->screen, &ui->bar_pane, SCREEN_PAINT, "dialog");
 }
 
-/* The delete dialog's keys: nothing else happens while it is open. */
+/* The pod in the detail pane, parsed again (a new tree), or NULL. */
+static cJSON *
+ui_detail_pod(struct ui *ui)
+{
+    struct store_obj *o = ui->detail.uid != NULL
+                              ? store_find_uid(ui->store, ui->detail.uid)
+                              : NULL;
+
+    return o != NULL ? cJSON_ParseWithLength(o->json, o->json_len) : NULL;
+}
+
+static void
+ui_prompt_end(struct ui *ui)
+{
+    ui->prompt = UI_PROMPT_NONE;
+    kbuf_reset(&ui->input);
+    free(ui->pr_key);
+    ui->pr_key = NULL;
+    screen_focus(ui->screen, &ui->detail.pane);
+    screen_dirty(ui->screen, &ui->bar_pane, SCREEN_PAINT, "prompt");
+}
+
+/* Validate by the API's rules, then send the merge patch. */
+static void
+ui_annotate(struct ui *ui, const char *key, const char *value)
+{
+    cJSON       *pod = ui_detail_pod(ui);
+    const cJSON *ann;
+    char        *why, *patch;
+
+    if (pod == NULL || ui->detail.pod_ns == NULL) {
+        ui_message(ui, "the pod is gone");
+        cJSON_Delete(pod);
+        return;
+    }
+    ann = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(pod, "metadata"), "annotations");
+    why = annotate_check(ann, key, value);
+    cJSON_Delete(pod);
+    if (why != NULL) {
+        ui_message(ui, "not sent: %s", why);
+        free(why);
+        return;
+    }
+    patch = annotate_patch(key, value);
+    klog("annotate %s/%s: %s%s", ui->detail.pod_ns, ui->detail.pod_name, key,
+         value != NULL ? "" : " (remove)");
+    ui->pod_ops->patch_pod(ui->pod_ops->data, ui->detail.pod_ns,
+                           ui->detail.pod_name, patch);
+    free(patch);
+}
+
+/* Append a typed code point as UTF-8. */
+static void
+ui_input_add(struct kbuf *b, int key)
+{
+    char   u[4];
+    size_t n = 0;
+
+    if (key < 0x80)
+        u[n++] = (char)key;
+    else if (key < 0x800) {
+        u[n++] = (char)(0xc0 | (key >> 6));
+        u[n++] = (char)(0x80 | (key & 0x3f));
+    } else if (key < 0x10000) {
+        u[n++] = (char)(0xe0 | (key >> 12));
+        u[n++] = (char)(0x80 | ((key >> 6) & 0x3f));
+        u[n++] = (char)(0x80 | (key & 0x3f));
+    } else {
+        u[n++] = (char)(0xf0 | (key >> 18));
+        u[n++] = (char)(0x80 | ((key >> 12) & 0x3f));
+        u[n++] = (char)(0x80 | ((key >> 6) & 0x3f));
+        u[n++] = (char)(0x80 | (key & 0x3f));
+    }
+    kbuf_append(b, u, n);
+}
+
+static int
+ui_prompt_key(struct ui *ui, int key)
+{
+    if (ui->prompt == UI_PROMPT_REMOVE) {
+        if (key == 'y' || key == 'Y') {
+            char *k = xstrdup(ui->pr_key);
+
+            ui_prompt_end(ui);
+            ui_annotate(ui, k, NULL);
+            free(k);
+        } else if (key == 'n' || key == 'N' || key == 27 || key == 'q') {
+            ui_prompt_end(ui);
+            ui_message(ui, "remove cancelled");
+        }
+        return 1;
+    }
+    if (key == 27) {
+        ui_prompt_end(ui);
+        ui_message(ui, "cancelled");
+    } else if (key == '\r' || key == '\n' || key == SCREEN_FKEY(KEY_ENTER)) {
+        const char *text = ui->input.data ? ui->input.data : "";
+
+        if (ui->prompt == UI_PROMPT_KEY) {
+            char *why = annotate_check_key(text);
+
+            if (why != NULL) {
+                /* the input line closes so the reason shows */
+                ui_prompt_end(ui);
+                ui_message(ui, "not sent: metadata.annotations: %s", why);
+                free(why);
+            } else {
+                ui->pr_key = xstrdup(text);
+                kbuf_reset(&ui->input);
+                ui->prompt = UI_PROMPT_VALUE;
+            }
+        } else {
+            char *k = xstrdup(ui->pr_key), *val = xstrdup(text);
+
+            ui_prompt_end(ui);
+            ui_annotate(ui, k, val);
+            free(k);
+            free(val);
+        }
+    } else if (key == SCREEN_CTRL('n')) {
+        kbuf_puts(&ui->input, "\n"); /* ctrl-n: a newline in the value */
+    } else if (key == SCREEN_FKEY(KEY_BACKSPACE) || key == 127 || key == 8) {
+        while (ui->input.len > 0 &&
+               ((unsigned char)ui->input.data[--ui->input.len] & 0xc0) == 0x80)
+            ;
+        if (ui->input.data != NULL)
+            ui->input.data[ui->input.len] = '\0';
+    } else if (key == SCREEN_CTRL('u')) {
+        kbuf_reset(&ui->input);
+    } else if (key >= 32 && key < 0x110000) {
+        ui_input_add(&ui->input, key);
+    }
+    screen_dirty(ui->screen, &ui->bar_pane, SCREEN_PAINT, "prompt");
+    return 1;
+}
+
+/* The delete dialog's and the input line's keys: nothing else happens
+ * while one is open. */
 static int
 ui_bar_key(void *data, int key)
 {
     struct ui *ui = data;
 
+    if (ui->prompt != UI_PROMPT_NONE)
+        return ui_prompt_key(ui, key);
     if (!ui->dialog)
         return 0;
     switch (key) {
@@ -278,6 +467,76 @@ ui_bar_key(void *data, int key)
     }
     screen_dirty(ui->screen, &ui->bar_pane, SCREEN_PAINT, "dialog");
     return 1;
+}
+
+static int
+ui_ann_ready(struct ui *ui)
+{
+    if (ui->detail.mode != VIEW_DETAIL_ANNOTATIONS)
+        return 0;
+    if (ui->pod_ops == NULL || ui->pod_ops->patch_pod == NULL) {
+        ui_message(ui, "read-only: annotations cannot change");
+        return 0;
+    }
+    return 1;
+}
+
+static void
+ui_prompt_start(struct ui *ui, int prompt)
+{
+    ui->prompt = prompt;
+    screen_focus(ui->screen, &ui->bar_pane);
+    screen_dirty(ui->screen, &ui->bar_pane, SCREEN_PAINT, "prompt");
+}
+
+static void
+ui_act_ann_add(struct ui *ui)
+{
+    if (!ui_ann_ready(ui))
+        return;
+    kbuf_reset(&ui->input);
+    ui_prompt_start(ui, UI_PROMPT_KEY);
+}
+
+/* The selected annotation into pr_key (and its value into the input). */
+static int
+ui_ann_selected(struct ui *ui, int prefill)
+{
+    const char *key, *value;
+
+    if (!ui_ann_ready(ui))
+        return 0;
+    if ((key = view_detail_annotation(&ui->detail, &value)) == NULL) {
+        ui_message(ui, "no annotation selected");
+        return 0;
+    }
+    free(ui->pr_key);
+    ui->pr_key = xstrdup(key);
+    kbuf_reset(&ui->input);
+    if (prefill)
+        kbuf_puts(&ui->input, value);
+    return 1;
+}
+
+static void
+ui_act_ann_edit(struct ui *ui)
+{
+    if (ui_ann_selected(ui, 1)) /* pre-filled with the current value */
+        ui_prompt_start(ui, UI_PROMPT_VALUE);
+}
+
+static void
+ui_act_ann_remove(struct ui *ui)
+{
+    if (ui_ann_selected(ui, 0))
+        ui_prompt_start(ui, UI_PROMPT_REMOVE);
+}
+
+static void
+ui_act_annotations(struct ui *ui)
+{
+    ui_open(ui, VIEW_DETAIL_ANNOTATIONS);
+    screen_focus(ui->screen, &ui->detail.pane);
 }
 
 static void
@@ -335,6 +594,10 @@ static const struct ui_action ui_actions[] = {
     {"pod.delete", ui_act_delete},
     {"help", ui_act_help},
     {"quit", ui_act_quit},
+    {"pod.annotations", ui_act_annotations},
+    {"annotation.add", ui_act_ann_add},
+    {"annotation.edit", ui_act_ann_edit},
+    {"annotation.delete", ui_act_ann_remove},
 };
 
 /* cursor.* actions as the pod list's own movement keys. */
@@ -403,6 +666,9 @@ ui_key(struct screen *s, int key, void *data)
             break;
         case VIEW_DETAIL_YAML:
             ctx = KEYMAP_YAML;
+            break;
+        case VIEW_DETAIL_ANNOTATIONS:
+            ctx = KEYMAP_ANNOTATIONS;
             break;
         default:
             ctx = KEYMAP_DESCRIBE;
@@ -627,6 +893,7 @@ ui_create(uv_loop_t *loop, struct store *pods, const struct ui_opts *opts,
     ui->pods.pane.ops = &ui->pods_ops;
     ui->events = opts->events;
     ui->pod_ops = opts->pod_ops;
+    kbuf_init(&ui->input);
     view_detail_init(&ui->detail, ui->screen, pods, opts->events, &ui->pods);
     widget_statusbar_init(&ui->bar, opts->context,
                           opts->all_namespaces ? NULL : opts->ns);

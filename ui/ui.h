@@ -25,6 +25,9 @@ struct ui_pod_ops {
     /* DELETE the pod with gracePeriodSeconds = grace. */
     void (*delete_pod)(void *data, const char *ns, const char *name,
                        long grace);
+    /* PATCH the pod with a merge patch (application/merge-patch+json). */
+    void (*patch_pod)(void *data, const char *ns, const char *name,
+                      const char *patch);
 };
 
 struct ui_opts {

@@ -12,6 +12,7 @@
 #include <cjson/cJSON.h>
 
 #include "cells.h"
+#include "annotate.h"
 #include "describe.h"
 #include "event.h"
 #include "kyaml.h"
@@ -68,6 +69,26 @@ view_detail_clear(struct view_detail *v)
     free(v->lines);
     v->lines = NULL;
     v->nlines = 0;
+    for (i = 0; i < v->nann; i++) {
+        free(v->ann_keys[i]);
+        free(v->ann_vals[i]);
+    }
+    free(v->ann_keys);
+    free(v->ann_vals);
+    v->ann_keys = v->ann_vals = NULL;
+    v->nann = 0;
+    free(v->pod_ns);
+    free(v->pod_name);
+    v->pod_ns = v->pod_name = NULL;
+}
+
+const char *
+view_detail_annotation(const struct view_detail *v, const char **value)
+{
+    if (v->mode != VIEW_DETAIL_ANNOTATIONS || v->ann_sel >= v->nann)
+        return NULL;
+    *value = v->ann_vals[v->ann_sel];
+    return v->ann_keys[v->ann_sel];
 }
 
 void
@@ -89,6 +110,7 @@ view_detail_add(struct view_detail *v, const char *s, size_t n, int warn)
     memcpy(v->lines[v->nlines].text, s, n);
     v->lines[v->nlines].text[n] = '\0';
     v->lines[v->nlines].warn = warn;
+    v->lines[v->nlines].item = -1;
     v->nlines++;
 }
 
@@ -215,7 +237,51 @@ view_detail_str(const cJSON *o, const char *a, const char *b)
 }
 
 static const char *const view_detail_names[] = {"", "Describe", "Events",
-                                                "YAML"};
+                                                "YAML", "Annotations"};
+
+/* Sorted key: value; a multi-line value continues indented. */
+static void
+view_detail_annotations(struct view_detail *v, const cJSON *pod)
+{
+    const cJSON *ann = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(pod, "metadata"), "annotations");
+    struct annotate_item *items;
+    size_t                n, i;
+
+    items = annotate_sorted(ann, &n);
+    v->ann_keys = xcalloc(n + 1, sizeof *v->ann_keys);
+    v->ann_vals = xcalloc(n + 1, sizeof *v->ann_vals);
+    for (i = 0; i < n; i++) {
+        const char *p = items[i].value, *nl;
+        char       *first;
+
+        v->ann_keys[i] = xstrdup(items[i].key);
+        v->ann_vals[i] = xstrdup(items[i].value);
+        nl = strchr(p, '\n');
+        first = xasprintf("%s: %.*s", items[i].key,
+                          (int)(nl != NULL ? (size_t)(nl - p) : strlen(p)), p);
+        view_detail_add(v, first, strlen(first), 0);
+        v->lines[v->nlines - 1].item = (long)i;
+        free(first);
+        while (nl != NULL) {
+            const char *q = nl + 1;
+            char       *cont;
+
+            nl = strchr(q, '\n');
+            cont =
+                xasprintf("    %.*s",
+                          (int)(nl != NULL ? (size_t)(nl - q) : strlen(q)), q);
+            view_detail_add(v, cont, strlen(cont), 0);
+            free(cont);
+        }
+    }
+    v->nann = n;
+    if (v->ann_sel >= n)
+        v->ann_sel = n > 0 ? n - 1 : 0;
+    if (n == 0)
+        view_detail_add_text(v, "No annotations. + adds one.");
+    free(items);
+}
 
 void
 view_detail_update(struct view_detail *v)
@@ -249,6 +315,8 @@ view_detail_update(struct view_detail *v)
     ns = view_detail_str(pod, "metadata", "namespace");
     name = view_detail_str(pod, "metadata", "name");
     v->title = xasprintf(" %s: %s/%s ", view_detail_names[v->mode], ns, name);
+    v->pod_ns = xstrdup(ns);
+    v->pod_name = xstrdup(name);
     switch (v->mode) {
     case VIEW_DETAIL_DESCRIBE: {
         cJSON *arr = cJSON_CreateArray();
@@ -269,6 +337,9 @@ view_detail_update(struct view_detail *v)
     case VIEW_DETAIL_EVENTS:
         n = view_detail_pod_events(v, v->uid, ns, name, &evs);
         view_detail_events_table(v, evs, n, now);
+        break;
+    case VIEW_DETAIL_ANNOTATIONS:
+        view_detail_annotations(v, pod);
         break;
     case VIEW_DETAIL_YAML:
         text = kyaml_emit(pod);
@@ -362,6 +433,29 @@ view_detail_key(struct view_detail *v, int key)
         screen_dirty(v->screen, &v->pane, SCREEN_PAINT, "search");
         return 1;
     }
+    if (v->mode == VIEW_DETAIL_ANNOTATIONS &&
+        (key == 'j' || key == 'k' || key == SCREEN_FKEY(KEY_DOWN) ||
+         key == SCREEN_FKEY(KEY_UP))) {
+        size_t i;
+
+        if ((key == 'j' || key == SCREEN_FKEY(KEY_DOWN)) &&
+            v->ann_sel + 1 < v->nann)
+            v->ann_sel++;
+        else if ((key == 'k' || key == SCREEN_FKEY(KEY_UP)) && v->ann_sel > 0)
+            v->ann_sel--;
+        /* keep the selected annotation's first line in view */
+        for (i = 0; i < v->nlines; i++)
+            if (v->lines[i].item == (long)v->ann_sel) {
+                if (i < v->top)
+                    v->top = i;
+                else if (v->body_height > 0 &&
+                         i >= v->top + (size_t)v->body_height)
+                    v->top = i - (size_t)v->body_height + 1;
+                break;
+            }
+        screen_dirty(v->screen, &v->pane, SCREEN_PAINT, "select");
+        return 1;
+    }
     switch (key) {
     case 'j':
     case SCREEN_FKEY(KEY_DOWN):
@@ -389,8 +483,8 @@ view_detail_key(struct view_detail *v, int key)
     case 'G':
     case SCREEN_FKEY(KEY_END):
         /* the last page */
-        v->top = v->nlines > (size_t)page + 1 ? v->nlines - (size_t)page - 1
-                                              : 0;
+        v->top =
+            v->nlines > (size_t)page + 1 ? v->nlines - (size_t)page - 1 : 0;
         break;
     case '/':
         v->searching = 1;
@@ -461,6 +555,11 @@ view_detail_paint(void *data, WINDOW *win, int focused)
     kbuf_done(&b);
     v->body_height = h - 1;
     for (y = 1, i = v->top; y < h && i < v->nlines; y++, i++)
-        view_detail_draw_line(v, win, y, w, v->lines[i].text,
-                              v->lines[i].warn ? v->warn_attr : (int)A_NORMAL);
+        view_detail_draw_line(
+            v, win, y, w, v->lines[i].text,
+            (v->lines[i].warn ? v->warn_attr : (int)A_NORMAL) |
+                (v->mode == VIEW_DETAIL_ANNOTATIONS &&
+                         v->lines[i].item == (long)v->ann_sel
+                     ? (int)A_REVERSE
+                     : 0));
 }

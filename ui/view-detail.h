@@ -20,11 +20,14 @@ enum view_detail_mode {
     VIEW_DETAIL_DESCRIBE,
     VIEW_DETAIL_EVENTS,
     VIEW_DETAIL_YAML,
+    VIEW_DETAIL_ANNOTATIONS,
 };
 
 struct view_detail_line {
     char *text;
     int   warn; /* a Warning event */
+    long  item; /* annotations: the annotation's index on its first line,
+                   else -1 */
 };
 
 struct view_detail {
@@ -45,6 +48,10 @@ struct view_detail {
     struct kbuf              typed;
     int                      title_attr, warn_attr, match_attr;
     int64_t (*now_ms)(void);
+    /* annotations mode: the sorted keys and values (owned), selected one */
+    char **ann_keys, **ann_vals;
+    size_t nann, ann_sel;
+    char  *pod_ns, *pod_name; /* of the pod shown (owned) */
 };
 
 void view_detail_init(struct view_detail *, struct screen *, struct store *pods,
@@ -54,6 +61,9 @@ void view_detail_done(struct view_detail *);
 void view_detail_open(struct view_detail *, enum view_detail_mode);
 /* Rebuild from the stores (the pane's DATA step). */
 void view_detail_update(struct view_detail *);
+/* The selected annotation (borrowed), or NULL. */
+const char *view_detail_annotation(const struct view_detail *,
+                                   const char **value);
 /* Scrolling and search keys; 1 when used. */
 int view_detail_key(struct view_detail *, int key);
 
