@@ -29,6 +29,8 @@
 #define WS_MAX_MSG (64u << 20)
 #define WS_CLOSE_WAIT_MS 5000
 #define WS_READ_CHUNK 65536
+#define WS_OUT_BATCH (64u << 10) /* write when this much is gathered */
+#define WS_OUT_MAX (256u << 10)  /* then stop taking frames from wslay */
 
 enum ws_phase {
     WS_CONNECTING, /* curl is connecting */
@@ -321,7 +323,18 @@ ws_write_raw(struct ws *ws)
             char *e =
                 xasprintf("writing to %s: %s", ws->url,
                           ws->errbuf[0] ? ws->errbuf : curl_easy_strerror(rc));
+            char   scratch[512];
+            size_t got = 0;
 
+            /* The peer may have said why before it hung up (a TLS alert
+             * such as "certificate required"): prefer that. */
+            ws->errbuf[0] = '\0';
+            if (curl_easy_recv(ws->easy, scratch, sizeof scratch, &got) !=
+                    CURLE_OK &&
+                ws->errbuf[0] != '\0' && strstr(ws->errbuf, "SSL") != NULL) {
+                free(e);
+                e = xasprintf("reading from %s: %s", ws->url, ws->errbuf);
+            }
             ws_finish(ws, e);
             free(e);
             return -1;
@@ -355,23 +368,33 @@ ws_recv_cb(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, int flags,
     return (ssize_t)len;
 }
 
+/* wslay masks a client's payload through a small buffer and hands it over
+ * in 4 KiB pieces: gather them in ws->out and write 64 KiB per system
+ * call; ws_pump writes the rest once wslay_event_send returns. */
 static ssize_t
 ws_send_cb(wslay_event_context_ptr ctx, const uint8_t *data, size_t len,
            int flags, void *user)
 {
     struct ws *ws = user;
-    size_t     n = 0;
-    CURLcode   rc = curl_easy_send(ws->easy, data, len, &n);
 
-    if (rc == CURLE_AGAIN) {
-        wslay_event_set_error(ctx, WSLAY_ERR_WOULDBLOCK);
-        return -1;
+    if (ws->out.len >= WS_OUT_MAX) {
+        if (ws_write_raw(ws) != 0) {
+            wslay_event_set_error(ctx, WSLAY_ERR_CALLBACK_FAILURE);
+            return -1;
+        }
+        if (ws->out.len >= WS_OUT_MAX) {
+            wslay_event_set_error(ctx, WSLAY_ERR_WOULDBLOCK);
+            return -1;
+        }
     }
-    if (rc != CURLE_OK) {
-        wslay_event_set_error(ctx, WSLAY_ERR_CALLBACK_FAILURE);
-        return -1;
+    kbuf_append(&ws->out, data, len);
+    if (ws->out.len >= WS_OUT_BATCH) {
+        if (ws_write_raw(ws) != 0) {
+            wslay_event_set_error(ctx, WSLAY_ERR_CALLBACK_FAILURE);
+            return -1;
+        }
     }
-    return (ssize_t)n;
+    return (ssize_t)len;
 }
 
 static int
@@ -630,16 +653,22 @@ ws_pump(struct ws *ws)
                 }
             }
         }
+        if (ws->out.len > 0 && ws_write_raw(ws) != 0)
+            goto out;
         if (wslay_event_want_write(ws->ctx) && wslay_event_send(ws->ctx) != 0) {
+            if (ws->phase == WS_DONE)
+                goto out;
             char *e = xasprintf("writing to %s: connection lost", ws->url);
 
             ws_finish(ws, e);
             free(e);
             goto out;
         }
+        if (ws->out.len > 0 && ws_write_raw(ws) != 0)
+            goto out;
         if (wslay_event_get_close_received(ws->ctx) &&
             wslay_event_get_close_sent(ws->ctx) &&
-            !wslay_event_want_write(ws->ctx)) {
+            !wslay_event_want_write(ws->ctx) && ws->out.len == 0) {
             ws_end(ws, wslay_event_get_status_code_received(ws->ctx), NULL);
             goto out;
         }
@@ -857,6 +886,8 @@ ws_connect(struct kclient *c, const struct ws_opts *o, const struct ws_ops *ops,
     curl_easy_setopt(ws->easy, CURLOPT_HTTP_VERSION,
                      (long)CURL_HTTP_VERSION_1_1);
     curl_easy_setopt(ws->easy, CURLOPT_ERRORBUFFER, ws->errbuf);
+    /* curl_easy_recv reads at most this much per call (default 16 KiB) */
+    curl_easy_setopt(ws->easy, CURLOPT_BUFFERSIZE, 256L << 10);
     if (kclient_ctx(c)->proxy_url != NULL)
         curl_easy_setopt(ws->easy, CURLOPT_HTTPPROXYTUNNEL, 1L);
 
@@ -914,7 +945,7 @@ ws_queued(struct ws *ws)
 {
     if (ws->ctx == NULL || ws->phase != WS_OPEN)
         return 0;
-    return wslay_event_get_queued_msg_length(ws->ctx);
+    return wslay_event_get_queued_msg_length(ws->ctx) + ws->out.len;
 }
 
 void
