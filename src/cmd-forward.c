@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 #include <uv.h>
 
@@ -41,11 +42,13 @@ struct cmdf {
     struct khttp_req   *get;
 
     /* exec */
-    struct exec *ex;
-    uv_tty_t     tty_in;
-    uv_pipe_t    pipe_in;
-    uv_stream_t *in;
-    int          raw;
+    struct exec   *ex;
+    uv_tty_t       tty_in;
+    uv_pipe_t      pipe_in;
+    uv_stream_t   *in;
+    int            raw;
+    int            opost_off; /* stdout's output processing turned off */
+    struct termios out_saved;
 };
 
 static int
@@ -349,6 +352,9 @@ cmdf_stdin_stop(struct cmdf *f)
         return;
     if (f->raw)
         uv_tty_reset_mode();
+    if (f->opost_off)
+        tcsetattr(1, TCSADRAIN, &f->out_saved);
+    f->opost_off = 0;
     uv_read_stop(f->in);
     uv_close((uv_handle_t *)f->in, cmdf_handle_closed);
     f->in = NULL;
@@ -438,6 +444,15 @@ cmdf_stdin_start(struct cmdf *f, int tty)
         f->in = (uv_stream_t *)&f->tty_in;
         if (tty && uv_tty_set_mode(&f->tty_in, UV_TTY_MODE_RAW) == 0)
             f->raw = 1;
+        /* The remote tty already writes CRLF: no second CR from ours
+         * (kubectl's raw mode clears OPOST too). */
+        if (f->raw && isatty(1) && tcgetattr(1, &f->out_saved) == 0) {
+            struct termios t = f->out_saved;
+
+            t.c_oflag &= ~(tcflag_t)OPOST;
+            if (tcsetattr(1, TCSADRAIN, &t) == 0)
+                f->opost_off = 1;
+        }
     } else if ((t == UV_NAMED_PIPE || t == UV_TCP) &&
                uv_pipe_init(&f->uv, &f->pipe_in, 0) == 0) {
         if (uv_pipe_open(&f->pipe_in, 0) == 0)
