@@ -26,7 +26,10 @@ source "$HERE/lib.sh"
 isolated_home
 KPOD=$(readlink -f "$KPOD")
 
-start_sim churn --pods "$PODS" --namespaces 20 --churn "$RATE" --seed 1
+# A history window of 10M changes: at 2,000 changes/s the default (10,000)
+# expires continue tokens before a 10k-pod list is through.
+start_sim churn --pods "$PODS" --namespaces 20 --churn "$RATE" --seed 1 \
+	--history 10000000
 S="$TEST_TMP/stats"
 kpod_start 200 50 "$S" -A --kubeconfig "$SIM_KUBECONFIG"
 wait_for 300 first_frame_in "$S" || fail "kpod showed no list"
