@@ -844,6 +844,36 @@ ui_colors(struct ui *ui)
     }
 }
 
+/* The status bar's hint from the keys really bound in the pod list:
+ * "j/k move  q quit " with the default keymap. */
+static char *
+ui_hint(const struct keymap *km)
+{
+    static const char *names[] = {"cursor.down", "cursor.up", "pane.close",
+                                  "help"};
+    char              *first[4];
+    char              *hint;
+
+    for (size_t i = 0; i < nitems(names); i++) {
+        int   a = keymap_action_find(km, names[i]);
+        char *keys = a >= 0 ? keymap_keys_of(km, KEYMAP_PODS, (size_t)a, NULL)
+                            : xstrdup("");
+        if (*keys == '\0' && a >= 0) {
+            free(keys);
+            keys = keymap_keys_of(km, KEYMAP_GLOBAL, (size_t)a, NULL);
+        }
+        keys[strcspn(keys, ",")] = '\0';
+        first[i] = keys;
+    }
+    if (*first[0] != '\0' && *first[1] != '\0' && *first[2] != '\0')
+        hint = xasprintf("%s/%s move  %s quit ", first[0], first[1], first[2]);
+    else
+        hint = xasprintf("%s%s", first[3], *first[3] != '\0' ? " help " : "");
+    for (size_t i = 0; i < nitems(first); i++)
+        free(first[i]);
+    return hint;
+}
+
 struct ui *
 ui_create(uv_loop_t *loop, struct store *pods, const struct ui_opts *opts,
           ui_quit_cb quit_cb, void *data, char **cause)
@@ -899,6 +929,7 @@ ui_create(uv_loop_t *loop, struct store *pods, const struct ui_opts *opts,
                           opts->all_namespaces ? NULL : opts->ns);
     ui->bar_ops = ui_bar_ops;
     ui->bar_ops.key = ui_bar_key;
+    ui->bar.hint = ui_hint(ui->km);
     ui->bar_pane.ops = &ui->bar_ops;
     ui->bar_pane.data = ui;
     ui_colors(ui);

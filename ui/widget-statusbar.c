@@ -27,6 +27,7 @@ widget_statusbar_done(struct widget_statusbar *sb)
     free(sb->ns);
     free(sb->error);
     free(sb->message);
+    free(sb->hint);
     memset(sb, 0, sizeof *sb);
 }
 
@@ -89,7 +90,7 @@ widget_statusbar_format(const struct widget_statusbar *sb, int64_t now_ms,
     for (p = left.data; p != NULL && *p != '\0'; p++)
         if (*p == '\n' || *p == '\r' || *p == '\t')
             *p = ' ';
-    kbuf_puts(&right, "j/k move  q quit ");
+    kbuf_puts(&right, sb->hint != NULL ? sb->hint : "j/k move  q quit ");
 
     lw = cells_width(left.data);
     rw = cells_width(right.data);

@@ -22,6 +22,7 @@ struct widget_statusbar {
     char                *error; /* owned, or NULL */
     size_t               pods;
     char                *message; /* transient note, owned, or NULL */
+    char *hint; /* key hint at the right, owned; NULL: "j/k move  q quit" */
 };
 
 void widget_statusbar_init(struct widget_statusbar *, const char *context,
