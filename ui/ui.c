@@ -39,9 +39,10 @@
 
 enum {
     UI_PROMPT_NONE,
-    UI_PROMPT_KEY,    /* a new annotation's key */
-    UI_PROMPT_VALUE,  /* its value (pre-filled when editing) */
-    UI_PROMPT_REMOVE, /* y/n */
+    UI_PROMPT_KEY,     /* a new annotation's key */
+    UI_PROMPT_VALUE,   /* its value (pre-filled when editing) */
+    UI_PROMPT_REMOVE,  /* y/n */
+    UI_PROMPT_COMMAND, /* the : command line */
 };
 #include "widget-statusbar.h"
 
@@ -121,6 +122,8 @@ ui_bar_paint(void *data, WINDOW *win, int focused)
         if (ui->prompt == UI_PROMPT_KEY)
             t = xasprintf(" New annotation key: %s_",
                           ui->input.data ? ui->input.data : "");
+        else if (ui->prompt == UI_PROMPT_COMMAND)
+            t = xasprintf(":%s_", ui->input.data ? ui->input.data : "");
         else if (ui->prompt == UI_PROMPT_VALUE)
             t = xasprintf(" %s= %s_", ui->pr_key,
                           ui->input.data ? ui->input.data : "");
@@ -305,7 +308,8 @@ ui_prompt_end(struct ui *ui)
     kbuf_reset(&ui->input);
     free(ui->pr_key);
     ui->pr_key = NULL;
-    screen_focus(ui->screen, &ui->detail.pane);
+    screen_focus(ui->screen,
+                 ui->detail.mode != VIEW_DETAIL_NONE ? &ui->detail.pane : NULL);
     screen_dirty(ui->screen, &ui->bar_pane, SCREEN_PAINT, "prompt");
 }
 
@@ -337,6 +341,29 @@ ui_annotate(struct ui *ui, const char *key, const char *value)
     ui->pod_ops->patch_pod(ui->pod_ops->data, ui->detail.pod_ns,
                            ui->detail.pod_name, patch);
     free(patch);
+}
+
+static void ui_open(struct ui *, enum view_detail_mode);
+static void ui_quit(struct ui *, const char *why);
+
+/* A minimal command line (the keymap's "command" action): events (the
+ * namespace's events, newest first), describe, yaml, annotations, q. */
+static void
+ui_command(struct ui *ui, const char *cmd)
+{
+    while (*cmd == ' ')
+        cmd++;
+    if (strcmp(cmd, "events") == 0 || strcmp(cmd, "ev") == 0) {
+        ui_open(ui, VIEW_DETAIL_ALL_EVENTS);
+        screen_focus(ui->screen, &ui->detail.pane);
+    } else if (strcmp(cmd, "describe") == 0)
+        ui_open(ui, VIEW_DETAIL_DESCRIBE);
+    else if (strcmp(cmd, "yaml") == 0)
+        ui_open(ui, VIEW_DETAIL_YAML);
+    else if (strcmp(cmd, "q") == 0 || strcmp(cmd, "quit") == 0)
+        ui_quit(ui, "command");
+    else if (*cmd != '\0')
+        ui_message(ui, "unknown command :%s (events, describe, yaml, q)", cmd);
 }
 
 /* Append a typed code point as UTF-8. */
@@ -386,7 +413,13 @@ ui_prompt_key(struct ui *ui, int key)
     } else if (key == '\r' || key == '\n' || key == SCREEN_FKEY(KEY_ENTER)) {
         const char *text = ui->input.data ? ui->input.data : "";
 
-        if (ui->prompt == UI_PROMPT_KEY) {
+        if (ui->prompt == UI_PROMPT_COMMAND) {
+            char *cmd = xstrdup(text);
+
+            ui_prompt_end(ui);
+            ui_command(ui, cmd);
+            free(cmd);
+        } else if (ui->prompt == UI_PROMPT_KEY) {
             char *why = annotate_check_key(text);
 
             if (why != NULL) {
@@ -533,6 +566,13 @@ ui_act_ann_remove(struct ui *ui)
 }
 
 static void
+ui_act_command(struct ui *ui)
+{
+    kbuf_reset(&ui->input);
+    ui_prompt_start(ui, UI_PROMPT_COMMAND);
+}
+
+static void
 ui_act_annotations(struct ui *ui)
 {
     ui_open(ui, VIEW_DETAIL_ANNOTATIONS);
@@ -595,6 +635,7 @@ static const struct ui_action ui_actions[] = {
     {"help", ui_act_help},
     {"quit", ui_act_quit},
     {"pod.annotations", ui_act_annotations},
+    {"command", ui_act_command},
     {"annotation.add", ui_act_ann_add},
     {"annotation.edit", ui_act_ann_edit},
     {"annotation.delete", ui_act_ann_remove},

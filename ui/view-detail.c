@@ -169,7 +169,7 @@ view_detail_newest_first(const void *a, const void *b)
 
 static void
 view_detail_events_table(struct view_detail *v, struct store_obj **evs,
-                         size_t n, int64_t now)
+                         size_t n, int64_t now, int with_object)
 {
     static const char *const head[5] = {"TYPE", "REASON", "AGE", "FROM",
                                         "MESSAGE"};
@@ -194,7 +194,9 @@ view_detail_events_table(struct view_detail *v, struct store_obj **evs,
             cells[i][1] = xstrdup(es->reason);
             cells[i][2] = xstrdup(age);
             cells[i][3] = xstrdup(es->from);
-            cells[i][4] = xstrdup(es->message);
+            cells[i][4] = with_object ? xasprintf("%s/%s: %s", es->kind,
+                                                  es->obj_name, es->message)
+                                      : xstrdup(es->message);
         }
         for (c = 0; c < 4; c++)
             if (cells_width(cells[i][c]) > w[c])
@@ -236,8 +238,8 @@ view_detail_str(const cJSON *o, const char *a, const char *b)
     return cJSON_IsString(v) ? v->valuestring : "";
 }
 
-static const char *const view_detail_names[] = {"", "Describe", "Events",
-                                                "YAML", "Annotations"};
+static const char *const view_detail_names[] = {
+    "", "Describe", "Events", "YAML", "Annotations", "All events"};
 
 /* Sorted key: value; a multi-line value continues indented. */
 static void
@@ -297,6 +299,17 @@ view_detail_update(struct view_detail *v)
 
     if (v->mode == VIEW_DETAIL_NONE)
         return;
+    if (v->mode == VIEW_DETAIL_ALL_EVENTS) {
+        view_detail_clear(v);
+        free(v->title);
+        n = v->events != NULL ? store_list(v->events, &evs) : 0;
+        v->title = xasprintf(" All events (%zu) ", n);
+        view_detail_events_table(v, evs, n, now, 1);
+        free(evs);
+        if (v->top >= v->nlines)
+            v->top = v->nlines > 0 ? v->nlines - 1 : 0;
+        return;
+    }
     if (sel == NULL || v->uid == NULL || strcmp(sel, v->uid) != 0) {
         free(v->uid);
         v->uid = sel != NULL ? xstrdup(sel) : NULL;
@@ -336,7 +349,7 @@ view_detail_update(struct view_detail *v)
     }
     case VIEW_DETAIL_EVENTS:
         n = view_detail_pod_events(v, v->uid, ns, name, &evs);
-        view_detail_events_table(v, evs, n, now);
+        view_detail_events_table(v, evs, n, now, 0);
         break;
     case VIEW_DETAIL_ANNOTATIONS:
         view_detail_annotations(v, pod);

@@ -21,6 +21,7 @@ enum view_detail_mode {
     VIEW_DETAIL_EVENTS,
     VIEW_DETAIL_YAML,
     VIEW_DETAIL_ANNOTATIONS,
+    VIEW_DETAIL_ALL_EVENTS, /* every event in the store (:events) */
 };
 
 struct view_detail_line {

@@ -2,7 +2,8 @@
 # selected pod's describe text and follows the selection as it moves;
 # YAML (y) shows the object; Events (E) shows the pod's events live: the
 # liveness-exec Unhealthy count grows on screen while its probe fails;
-# Tab focuses the pane to scroll it and / searches; Esc closes; q quits.
+# Tab focuses the pane to scroll it and / searches; :events shows the
+# namespace's events; Esc closes; q quits.
 . "${TESTLIB:?run through ctest (TESTLIB is not set)}"
 . "$(dirname "$TESTLIB")/e2e.sh"
 
@@ -75,6 +76,17 @@ c1=$(count)
 grown() { [ "$(count)" -gt "$c1" ] 2>/dev/null; }
 wait_for 60 grown || { e2e_capture >&2; fail "Unhealthy count stayed at $c1"; }
 pass "Unhealthy count grew live from x$c1 to x$(count)"
+
+# :events shows the namespace's events, with the object they are about
+e2e_keys :
+e2e_wait 5 '^:_'
+e2e_tmux send-keys -t e2e -l 'events'
+e2e_keys Enter
+e2e_wait 10 ' All events \([0-9]+\) '
+e2e_wait 10 'Warning +Unhealthy +.*Pod/liveness-exec: Liveness probe failed'
+objs=$(e2e_capture | grep -oE ' Pod/[a-z0-9.-]+: ' | sort -u | wc -l)
+[ "$objs" -ge 2 ] || fail "events of $objs pod(s) only in :events"
+pass ":events lists the namespace's events"
 
 # Esc closes the pane; q quits
 e2e_keys Escape
