@@ -49,6 +49,8 @@ struct ws {
     struct curl_slist      *hdrs;
     char                    errbuf[CURL_ERROR_SIZE];
     char                   *url;
+    char                   *path;
+    struct khttp_req       *auth;    /* fresh credentials first */
     char                   *request; /* the upgrade request text */
     char                   *key_accept;
     char                  **offer;
@@ -187,6 +189,7 @@ ws_free_now(struct ws *ws)
         free(ws->offer[i]);
     free(ws->offer);
     free(ws->url);
+    free(ws->path);
     free(ws->request);
     free(ws->key_accept);
     free(ws->protocol);
@@ -227,7 +230,11 @@ ws_destroy(struct ws *ws)
     if (ws->destroyed || ws->busy > 0)
         return;
     ws->destroyed = 1;
-    ws->handles = 3; /* timer, kick, easy */
+    ws->handles = 2 + (ws->easy != NULL); /* timer, kick, easy */
+    if (ws->auth != NULL) {
+        khttp_cancel(ws->auth);
+        ws->auth = NULL;
+    }
     if (ws->poll_live) {
         ws->handles++;
         uv_poll_stop(&ws->poll);
@@ -236,7 +243,8 @@ ws_destroy(struct ws *ws)
     uv_timer_stop(&ws->timer);
     uv_close((uv_handle_t *)&ws->timer, ws_handle_closed);
     uv_close((uv_handle_t *)&ws->kick, ws_handle_closed);
-    kloop_remove(ws->loop, ws->easy, ws_released, ws);
+    if (ws->easy != NULL)
+        kloop_remove(ws->loop, ws->easy, ws_released, ws);
 }
 
 /* The session is over: tell the user once, then tear down. */
@@ -853,14 +861,65 @@ ws_build_request(struct ws *ws, const char *key)
     return kbuf_steal(&b);
 }
 
+/* The credentials are fresh: make the connect-only handle and dial. */
+static void
+ws_dial(struct ws *ws)
+{
+    uint8_t nonce[16];
+    char   *key, accept[29];
+    int     i;
+
+    ws->easy = kclient_easy(ws->client, ws->path, &ws->hdrs);
+    if (ws->easy == NULL) {
+        ws_finish(ws, "curl_easy_init failed");
+        return;
+    }
+    curl_easy_setopt(ws->easy, CURLOPT_CONNECT_ONLY, 1L);
+    curl_easy_setopt(ws->easy, CURLOPT_HTTP_VERSION,
+                     (long)CURL_HTTP_VERSION_1_1);
+    curl_easy_setopt(ws->easy, CURLOPT_ERRORBUFFER, ws->errbuf);
+    /* curl_easy_recv reads at most this much per call (default 16 KiB) */
+    curl_easy_setopt(ws->easy, CURLOPT_BUFFERSIZE, 256L << 10);
+    if (kclient_ctx(ws->client)->proxy_url != NULL)
+        curl_easy_setopt(ws->easy, CURLOPT_HTTPPROXYTUNNEL, 1L);
+    if (getrandom(nonce, sizeof nonce, GRND_NONBLOCK) != (ssize_t)sizeof nonce)
+        for (i = 0; i < (int)sizeof nonce; i++)
+            nonce[i] = (uint8_t)random();
+    key = simws_base64(nonce, sizeof nonce);
+    simws_accept_key(key, accept);
+    ws->key_accept = xstrdup(accept);
+    ws->request = ws_build_request(ws, key);
+    free(key);
+    if (kloop_add_connect(ws->loop, ws->easy, ws_connected, ws) != 0) {
+        curl_easy_cleanup(ws->easy);
+        curl_slist_free_all(ws->hdrs);
+        ws->hdrs = NULL;
+        ws->easy = NULL;
+        ws_finish(ws, "cannot start the connection");
+    }
+}
+
+/* khttp made sure the credentials are fresh (exec plugins), or failed. */
+static void
+ws_auth_done(struct khttp_req *req, const struct khttp_response *r, void *data)
+{
+    struct ws *ws = data;
+
+    ws->auth = NULL;
+    if (r->error != NULL) {
+        ws_finish(ws, r->error);
+        return;
+    }
+    ws_dial(ws);
+}
+
 struct ws *
 ws_connect(struct kclient *c, const struct ws_opts *o, const struct ws_ops *ops,
            void *data, char **cause)
 {
-    struct ws *ws = xcalloc(1, sizeof *ws);
-    uint8_t    nonce[16];
-    char      *key, accept[29];
-    int        i, n;
+    struct ws        *ws = xcalloc(1, sizeof *ws);
+    struct khttp_opts ao = {0};
+    int               i, n;
 
     ws->client = c;
     ws->loop = kclient_loop(c);
@@ -876,46 +935,22 @@ ws_connect(struct kclient *c, const struct ws_opts *o, const struct ws_ops *ops,
     for (i = 0; i < n; i++)
         ws->offer[i] = xstrdup(o->protocols[i]);
     ws->url = kclient_url(c, o->path);
-    ws->easy = kclient_easy(c, o->path, &ws->hdrs);
-    if (ws->easy == NULL) {
-        *cause = xstrdup("curl_easy_init failed");
-        ws_free_now(ws);
-        return NULL;
-    }
-    curl_easy_setopt(ws->easy, CURLOPT_CONNECT_ONLY, 1L);
-    curl_easy_setopt(ws->easy, CURLOPT_HTTP_VERSION,
-                     (long)CURL_HTTP_VERSION_1_1);
-    curl_easy_setopt(ws->easy, CURLOPT_ERRORBUFFER, ws->errbuf);
-    /* curl_easy_recv reads at most this much per call (default 16 KiB) */
-    curl_easy_setopt(ws->easy, CURLOPT_BUFFERSIZE, 256L << 10);
-    if (kclient_ctx(c)->proxy_url != NULL)
-        curl_easy_setopt(ws->easy, CURLOPT_HTTPPROXYTUNNEL, 1L);
-
-    if (getrandom(nonce, sizeof nonce, GRND_NONBLOCK) != (ssize_t)sizeof nonce)
-        for (i = 0; i < (int)sizeof nonce; i++)
-            nonce[i] = (uint8_t)random();
-    key = simws_base64(nonce, sizeof nonce);
-    simws_accept_key(key, accept);
-    ws->key_accept = xstrdup(accept);
-    ws->request = ws_build_request(ws, key);
-    free(key);
-
+    ws->path = xstrdup(o->path);
     uv_timer_init(kloop_uv(ws->loop), &ws->timer);
     uv_timer_init(kloop_uv(ws->loop), &ws->kick);
     ws->timer.data = ws;
     ws->kick.data = ws;
     ws->protocol = xstrdup("");
-    if (kloop_add_connect(ws->loop, ws->easy, ws_connected, ws) != 0) {
-        *cause = xasprintf("cannot connect to %s", ws->url);
+    ao.path = o->path;
+    ao.auth_only = 1;
+    ws->auth = khttp_request(c, &ao, ws_auth_done, ws, cause);
+    if (ws->auth == NULL) {
         ws->cancelled = 1;
         ws->phase = WS_DONE;
         ws->destroyed = 1;
         ws->handles = 2;
         uv_close((uv_handle_t *)&ws->timer, ws_handle_closed);
         uv_close((uv_handle_t *)&ws->kick, ws_handle_closed);
-        curl_easy_cleanup(ws->easy);
-        curl_slist_free_all(ws->hdrs);
-        ws->hdrs = NULL;
         return NULL;
     }
     return ws;
