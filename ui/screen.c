@@ -383,12 +383,13 @@ screen_key(struct screen *s, int key)
     }
     /* The focused pane, else the first one, gets the key first. */
     p = s->focus != NULL ? s->focus : s->npanes > 0 ? s->panes[0] : NULL;
-    if (p != NULL && p->ops->key != NULL && p->ops->key(p->data, key)) {
+    if (p != NULL && p->ops->key != NULL && p->ops->key(p->data, key))
         s->urgent = 1;
-        return;
-    }
-    if (s->cbs.key != NULL)
+    else if (s->cbs.key != NULL)
         s->cbs.key(s, key, s->cbs.data);
+    /* A key that changed nothing on screen has no latency to report. */
+    if (!screen_is_dirty(s))
+        s->key_ns = 0;
 }
 
 size_t
