@@ -173,11 +173,15 @@ CURL *
 kclient_easy(struct kclient *c, const char *path, struct curl_slist **headers)
 {
     const struct kube_ctx *k = c->ctx;
-    CURL                  *easy = curl_easy_init();
+    CURL                  *easy;
     char                  *url;
-    const char            *token = k->token, *cert = k->cert, *key = k->key;
+    const char            *token, *cert = k->cert, *key = k->key;
     size_t                 cert_len = k->cert_len, key_len = k->key_len, i;
 
+    /* A rotated tokenFile is picked up by the next request. */
+    kube_ctx_token_refresh(c->ctx);
+    token = k->token;
+    easy = curl_easy_init();
     *headers = NULL;
     if (c->cred_ok) {
         /* The exec plugin's credential (a static token would win). */

@@ -4,7 +4,8 @@
  * key or a named stanza wins, never merged field by field), else
  * ~/.kube/config, else the in-cluster service account. Relative paths
  * resolve against the file that named them; files named by the config
- * (CA, certs, tokenFile) are read into memory here. Exec plugins and
+ * (CA, certs, tokenFile) are read into memory here; tokenFile is re-read
+ * when its mtime or size changes (kube_ctx_token_refresh). Exec plugins and
  * auth-providers are not handled yet.
  */
 #include "kubeconfig.h"
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define SA_DIR "/var/run/secrets/kubernetes.io/serviceaccount"
 
@@ -113,6 +115,51 @@ kc_read(const char *path, size_t *len, char **cause)
     if (b.data == NULL)
         kbuf_append(&b, "", 0);
     return kbuf_steal(&b);
+}
+
+/* Read a token file into c->token (trailing newlines cut) and remember
+ * its mtime and size. NULL on success, else a cause to free. */
+static char *
+kc_token_read(struct kube_ctx *c, const char *path)
+{
+    struct stat st;
+    char       *why = NULL, *tok;
+    size_t      len;
+
+    if (stat(path, &st) != 0)
+        return xasprintf("%s: %s", path, strerror(errno));
+    if ((tok = kc_read(path, &len, &why)) == NULL)
+        return why;
+    while (len > 0 && (tok[len - 1] == '\n' || tok[len - 1] == '\r'))
+        tok[--len] = '\0';
+    free(c->token);
+    c->token = tok;
+    c->token_mtime_ns =
+        (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+    c->token_size = (long long)st.st_size;
+    return NULL;
+}
+
+int
+kube_ctx_token_refresh(struct kube_ctx *c)
+{
+    struct stat st;
+    char       *why;
+
+    if (c->token_file == NULL)
+        return 0;
+    if (stat(c->token_file, &st) != 0)
+        return -1;
+    if ((long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec ==
+            c->token_mtime_ns &&
+        (long long)st.st_size == c->token_size)
+        return 0;
+    if ((why = kc_token_read(c, c->token_file)) != NULL) {
+        klog("tokenFile re-read: %s", why);
+        free(why);
+        return -1;
+    }
+    return 1;
 }
 
 static int
@@ -337,15 +384,13 @@ kc_in_cluster(const struct kube_opts *o, char **cause)
     c->server = strchr(host, ':') != NULL
                     ? xasprintf("https://[%s]:%s", host, port)
                     : xasprintf("https://%s:%s", host, port);
-    c->token = kc_read(SA_DIR "/token", &len, &why);
-    if (c->token == NULL) {
+    if ((why = kc_token_read(c, SA_DIR "/token")) != NULL) {
         *cause = xasprintf("in-cluster: %s", why);
         free(why);
         kube_ctx_free(c);
         return NULL;
     }
-    while (len > 0 && (c->token[len - 1] == '\n' || c->token[len - 1] == ' '))
-        c->token[--len] = '\0';
+    c->token_file = xstrdup(SA_DIR "/token"); /* rotated in place */
     c->ca = kc_read(SA_DIR "/ca.crt", &c->ca_len, &why);
     free(why);
     why = NULL;
@@ -625,18 +670,15 @@ kc_resolve(const struct kc_merged *m, const struct kube_opts *o, char **cause)
     if ((s = kc_str(user, "token")) != NULL)
         c->token = xstrdup(s);
     else if ((s = kc_str(user, "tokenFile")) != NULL) {
-        char *full = kc_path(ufile, s), *why = NULL;
+        char *full = kc_path(ufile, s), *why;
 
-        c->token = kc_read(full, &len, &why);
-        free(full);
-        if (c->token == NULL) {
+        if ((why = kc_token_read(c, full)) != NULL) {
+            free(full);
             *cause = xasprintf("%s: %s: tokenFile: %s", ufile, stanza, why);
             free(why);
             goto fail;
         }
-        while (len > 0 &&
-               (c->token[len - 1] == '\n' || c->token[len - 1] == '\r'))
-            c->token[--len] = '\0';
+        c->token_file = full;
     }
     if ((s = kc_str(user, "username")) != NULL) {
         if (c->token != NULL) {
@@ -789,6 +831,9 @@ kube_ctx_dup(const struct kube_ctx *o)
     c->username = kc_dup(o->username);
     c->password = kc_dup(o->password);
     c->proxy_url = kc_dup(o->proxy_url);
+    c->token_file = kc_dup(o->token_file);
+    c->token_mtime_ns = o->token_mtime_ns;
+    c->token_size = o->token_size;
     c->exec = kc_exec_dup(o->exec);
     if (o->nheaders > 0) {
         size_t i;
@@ -817,6 +862,7 @@ kube_ctx_free(struct kube_ctx *c)
     free(c->cert);
     free(c->key);
     free(c->token);
+    free(c->token_file);
     free(c->username);
     free(c->password);
     free(c->proxy_url);

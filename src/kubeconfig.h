@@ -53,10 +53,15 @@ struct kube_ctx {
 
     /* Credentials. */
     char *token; /* bearer token (token, else tokenFile's content) */
-    char *username, *password; /* basic auth */
-    char *proxy_url;
-    int   disable_compression; /* don't ask for gzip */
-    struct kube_exec *exec;    /* credential plugin, or NULL */
+    /* tokenFile's resolved path (also the in-cluster token), or NULL; its
+     * mtime and size when token was read (kube_ctx_token_refresh). */
+    char             *token_file;
+    long long         token_mtime_ns;
+    long long         token_size;
+    char             *username, *password; /* basic auth */
+    char             *proxy_url;
+    int               disable_compression; /* don't ask for gzip */
+    struct kube_exec *exec;                /* credential plugin, or NULL */
     /* Impersonation (as, as-uid, as-groups, as-user-extra) as ready
      * "Name: value" header lines; every request carries them. */
     char **headers;
@@ -80,6 +85,12 @@ struct kube_ctx *kube_ctx_for_url(const char *url, const char *ns);
 /* A deep copy. */
 struct kube_ctx *kube_ctx_dup(const struct kube_ctx *);
 void             kube_ctx_free(struct kube_ctx *);
+
+/* Re-read token_file when its mtime or size changed since the last read,
+ * as client-go re-reads tokenFile (projected service account tokens are
+ * rotated in place). 1 = token replaced, 0 = unchanged or no token_file,
+ * -1 = the file can't be read now (the previous token is kept). */
+int kube_ctx_token_refresh(struct kube_ctx *);
 
 /* "/api/v1/namespaces/NS/pods", or "/api/v1/pods" with all_ns. Caller
  * frees. */

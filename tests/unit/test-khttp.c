@@ -16,7 +16,11 @@
 #include "loop.h"
 #include "util.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 #include <string.h>
 
 /* ---- the fake server ---- */
@@ -620,6 +624,57 @@ test_basic_auth_and_impersonation(void **state)
     env_done(&e);
 }
 
+/* A tokenFile rotated on disk is picked up by the next request. */
+static void
+test_token_file_rotation(void **state)
+{
+    struct env       e;
+    struct result    r = {0};
+    struct kube_ctx *ctx;
+    struct timespec  ts[2];
+    char             dir[] = "/tmp/kpod-tokf.XXXXXX", *url, *path;
+    FILE            *f;
+
+    assert_non_null(mkdtemp(dir));
+    path = xasprintf("%s/token", dir);
+    assert_non_null(f = fopen(path, "w"));
+    fputs("tok-one\n", f);
+    fclose(f);
+    assert_int_equal(uv_loop_init(&e.uv), 0);
+    fake_start(&e.uv);
+    e.closed = 0;
+    url = xasprintf("http://127.0.0.1:%d", fake.port);
+    ctx = kube_ctx_for_url(url, NULL);
+    free(url);
+    ctx->token_file = xstrdup(path); /* never read yet: read on use */
+    e.loop = kloop_create(&e.uv);
+    e.client = kclient_create(e.loop, ctx);
+    kube_ctx_free(ctx);
+    req(&e, "/ok", &r, 0);
+    RUN_UNTIL(&e, r.calls);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(fake.last_auth, "Bearer tok-one");
+    result_done(&r);
+
+    assert_non_null(f = fopen(path, "w"));
+    fputs("tok-two\n", f);
+    fclose(f);
+    assert_int_equal(clock_gettime(CLOCK_REALTIME, &ts[0]), 0);
+    ts[0].tv_sec += 10; /* a new mtime without sleeping */
+    ts[1] = ts[0];
+    assert_int_equal(utimensat(AT_FDCWD, path, ts, 0), 0);
+    memset(&r, 0, sizeof r);
+    req(&e, "/ok", &r, 0);
+    RUN_UNTIL(&e, r.calls);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(fake.last_auth, "Bearer tok-two");
+    result_done(&r);
+    env_done(&e);
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(rmdir(dir), 0);
+    free(path);
+}
+
 /* ---- exec credential plugins ---- */
 
 static char plugdir[256];
@@ -837,6 +892,7 @@ main(void)
         cmocka_unit_test(test_escape),
         cmocka_unit_test(test_tls_server_name_urls),
         cmocka_unit_test(test_basic_auth_and_impersonation),
+        cmocka_unit_test(test_token_file_rotation),
         cmocka_unit_test(test_exec_plugin_token),
         cmocka_unit_test(test_exec_plugin_expiry_and_failure),
     };

@@ -15,7 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static char tmpdir[256];
@@ -364,6 +366,63 @@ test_flags(void **state)
     free(cause);
 }
 
+/* tokenFile is re-read when its mtime or size changes (rotated tokens);
+ * unchanged files are not re-read; a vanished file keeps the old token. */
+static void
+test_token_file_reread(void **state)
+{
+    char            *cfg = put("t.yaml", "apiVersion: v1\n"
+                                                    "current-context: t\n"
+                                                    "clusters: [{name: c, cluster: {server: "
+                                                    "'https://t:1'}}]\n"
+                                                    "users: [{name: u, user: {tokenFile: tok}}]\n"
+                                                    "contexts: [{name: t, context: {cluster: c, "
+                                                    "user: u}}]\n");
+    char            *tok = put("tok", "first\n"), *cause = NULL;
+    struct kube_opts o = {.kubeconfig = cfg};
+    struct kube_ctx *c = kubeconfig_load(&o, &cause), *d;
+    struct timespec  ts[2];
+
+    assert_null(cause);
+    assert_non_null(c);
+    assert_string_equal(c->token, "first");
+    assert_int_equal(kube_ctx_token_refresh(c), 0);
+
+    /* Same size, new content, mtime moved on explicitly (no sleep). */
+    free(put("tok", "secnd\n"));
+    assert_int_equal(clock_gettime(CLOCK_REALTIME, &ts[0]), 0);
+    ts[0].tv_sec += 10;
+    ts[1] = ts[0];
+    assert_int_equal(utimensat(AT_FDCWD, tok, ts, 0), 0);
+    d = kube_ctx_dup(c); /* a copy (as kclient keeps) refreshes alone */
+    assert_int_equal(kube_ctx_token_refresh(c), 1);
+    assert_string_equal(c->token, "secnd");
+    assert_int_equal(kube_ctx_token_refresh(c), 0);
+    assert_string_equal(d->token, "first");
+    assert_int_equal(kube_ctx_token_refresh(d), 1);
+    assert_string_equal(d->token, "secnd");
+
+    /* A different size is noticed even within the same mtime tick. */
+    free(put("tok", "third-longer\n"));
+    assert_int_equal(utimensat(AT_FDCWD, tok, ts, 0), 0);
+    assert_int_equal(kube_ctx_token_refresh(c), 1);
+    assert_string_equal(c->token, "third-longer");
+
+    /* Gone: the last token stays. */
+    assert_int_equal(unlink(tok), 0);
+    assert_int_equal(kube_ctx_token_refresh(c), -1);
+    assert_string_equal(c->token, "third-longer");
+
+    /* A literal token has nothing to re-read. */
+    free(c->token_file);
+    c->token_file = NULL;
+    assert_int_equal(kube_ctx_token_refresh(c), 0);
+    kube_ctx_free(c);
+    kube_ctx_free(d);
+    free(tok);
+    free(cfg);
+}
+
 int
 main(void)
 {
@@ -374,6 +433,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_home_default, setup, teardown),
         cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
         cmocka_unit_test(test_flags),
+        cmocka_unit_test_setup_teardown(test_token_file_reread, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_exec_plugin, setup, teardown),
     };
 
