@@ -320,6 +320,40 @@ simpods_delete(struct simreq *r, char **args)
 
 /* ---- patch ----------------------------------------------------------- */
 
+/* A scripted validating admission webhook: the stored pod's annotation
+ * kpod-sim/deny-annotation-prefix: "P" rejects an update that adds or
+ * changes an annotation whose key starts with P, with the 403 and message
+ * a real apiserver returns when a webhook denies the request. */
+static int
+simpods_admit(struct simreq *r, const cJSON *old_meta, const cJSON *new_meta)
+{
+    const cJSON *old_ann =
+        cJSON_GetObjectItemCaseSensitive(old_meta, "annotations");
+    const cJSON *new_ann =
+        cJSON_GetObjectItemCaseSensitive(new_meta, "annotations");
+    const char  *prefix = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+         old_ann, "kpod-sim/deny-annotation-prefix"));
+    const cJSON *a, *was;
+
+    if (prefix == NULL || *prefix == '\0' || !cJSON_IsObject(new_ann))
+        return 0;
+    cJSON_ArrayForEach(a, new_ann)
+    {
+        if (a->string == NULL ||
+            strncmp(a->string, prefix, strlen(prefix)) != 0)
+            continue;
+        was = cJSON_GetObjectItemCaseSensitive(old_ann, a->string);
+        if (was != NULL && cJSON_Compare(was, a, 1))
+            continue;
+        simhttp_status(r, 403, "Forbidden", NULL, NULL,
+                       "admission webhook \"deny.kpod-sim.dev\" denied the "
+                       "request: annotation %s is not allowed",
+                       a->string);
+        return -1;
+    }
+    return 0;
+}
+
 void
 simpods_patch(struct simreq *r, char **args)
 {
@@ -442,7 +476,8 @@ simpods_patch(struct simreq *r, char **args)
                 cJSON_AddItemToObject(meta, keep[i], cJSON_Duplicate(v, 1));
         }
     }
-    if (simvalid_pod(r, pod, name) != 0) {
+    if (simvalid_pod(r, pod, name) != 0 ||
+        simpods_admit(r, cur_meta, meta) != 0) {
         cJSON_Delete(pod);
         return;
     }

@@ -2,7 +2,8 @@
 # value, see it in the pane, in describe and on the server; edit (e: the
 # input line is pre-filled with the current value); remove (ctrl-d, confirmed);
 # a key the API would reject is refused before sending with the API's
-# message and nothing changes on the server.
+# message and nothing changes on the server; one the server rejects (the
+# simulator's admission webhook) shows the server's message, changes nothing.
 . "${TESTLIB:?run through ctest (TESTLIB is not set)}"
 . "$(dirname "$TESTLIB")/e2e.sh"
 
@@ -88,6 +89,31 @@ e2e_keys y
 e2e_wait_gone 10 '^example.com/owner: '
 [ "$(ann)" = "$before" ] || fail "not removed on the server: $(ann)"
 pass "removed after confirming"
+
+# the server rejects what the client accepts: kpod-sim's scripted admission
+# webhook (kpod-sim/deny-annotation-prefix) denies example.com/ keys; the
+# server's message shows and nothing changes
+curl -sf -X PATCH -H 'Content-Type: application/merge-patch+json' \
+	-d '{"metadata":{"annotations":{"kpod-sim/deny-annotation-prefix":"example.com/"}}}' \
+	"$DEMO_URL/api/v1/namespaces/default/pods/http-go" >/dev/null || fail "could not set the deny rule"
+e2e_wait 10 '^kpod-sim/deny-annotation-prefix: example.com/$'
+denied_before=$(ann)
+for _ in $(seq 1 10); do
+	e2e_keys a
+	if wait_for 5 e2e_has 'New annotation key: _'; then break; fi
+done
+e2e_wait 5 'New annotation key: _'
+e2e_tmux send-keys -t e2e -l 'example.com/x'
+e2e_keys Enter
+e2e_wait 5 'example.com/x= _'
+e2e_tmux send-keys -t e2e -l 'y'
+e2e_keys Enter
+e2e_wait 10 'Error from server: admission webhook "deny.kpod-sim.dev" denied the request:'
+grep -q 'admission webhook "deny.kpod-sim.dev" denied the request: annotation example.com/x is not allowed' "$KPOD_LOG" ||
+	fail "the server's whole message is not in the log"
+if e2e_has '^example.com/x: '; then fail "the denied annotation shows in the pane"; fi
+[ "$(ann)" = "$denied_before" ] || fail "annotations changed after the server denied: $(ann)"
+pass "a server-rejected annotation shows the server's message and changes nothing"
 
 e2e_keys Escape q
 [ "$(e2e_exit_status)" = 0 ] || fail "kpod exit status not 0"
