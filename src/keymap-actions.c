@@ -56,6 +56,8 @@ const struct keymap_action keymap_actions[] = {
      "edit the annotation's value"},
     {"annotation.delete", KEYMAP_CTX(KEYMAP_ANNOTATIONS), 1,
      "remove the annotation (asks first)"},
+    {"yaml.managed-fields", KEYMAP_CTX(KEYMAP_YAML), 0,
+     "show managedFields or hide them"},
     {"search.next", TEXT, 0, "next match"},
     {"search.prev", TEXT, 0, "previous match"},
     {"log.follow", LOGS, 0, "follow new lines or stop"},

@@ -549,6 +549,45 @@ main_patch_pod(void *data, const char *ns, const char *name, const char *patch)
 }
 
 static void
+main_get_done(struct khttp_req *q, const struct khttp_response *resp,
+              void *data)
+{
+    struct main_req *mr = data;
+
+    (void)q;
+    if (mr->app->ui != NULL)
+        ui_full_pod(mr->app->ui, resp->error == NULL ? resp->body : NULL,
+                    resp->error);
+    main_req_unlink(mr);
+}
+
+/* GET the whole pod: the yaml pane's managedFields (the store drops them). */
+static void
+main_get_pod(void *data, const char *ns, const char *name)
+{
+    struct main_app  *app = data;
+    struct main_req  *mr = xcalloc(1, sizeof *mr);
+    struct khttp_opts o = {0};
+    char *ens = khttp_escape(ns), *en = khttp_escape(name), *cause = NULL;
+    char *path = xasprintf("/api/v1/namespaces/%s/pods/%s", ens, en);
+
+    mr->app = app;
+    o.path = path;
+    mr->req = khttp_request(app->client, &o, main_get_done, mr, &cause);
+    if (mr->req == NULL) {
+        ui_full_pod(app->ui, NULL, cause);
+        free(cause);
+        free(mr);
+    } else {
+        mr->next = app->reqs;
+        app->reqs = mr;
+    }
+    free(path);
+    free(ens);
+    free(en);
+}
+
+static void
 main_events_closed(struct reflector *r, void *data)
 {
     struct main_app *app = data;
@@ -752,7 +791,10 @@ main_dashboard(const struct main_opts *o)
     }
     app.events = store_create(&event_store_ops);
     uo.events = app.events;
-    uo.pod_ops = readonly ? NULL : &pod_ops; /* --readonly: nothing to send with */
+    uo.get_pod = main_get_pod;
+    uo.get_pod_data = &app;
+    uo.pod_ops =
+        readonly ? NULL : &pod_ops; /* --readonly: nothing to send with */
     app.ui = ui_create(&app.loop, app.pods, &uo, main_quit, &app, &cause);
     if (app.ui == NULL) {
         fprintf(stderr, "kpod: %s\n", cause);

@@ -240,6 +240,19 @@ ui_act_yaml(struct ui *ui)
 }
 
 static void
+ui_act_managed_fields(struct ui *ui)
+{
+    if (ui->detail.mode == VIEW_DETAIL_YAML)
+        view_detail_set_managed(&ui->detail, !ui->detail.managed);
+}
+
+void
+ui_full_pod(struct ui *ui, const char *json, const char *error)
+{
+    view_detail_set_full(&ui->detail, json, error);
+}
+
+static void
 ui_act_focus(struct ui *ui)
 {
     if (ui->detail.mode == VIEW_DETAIL_NONE ||
@@ -627,6 +640,7 @@ static const struct ui_action ui_actions[] = {
     {"pod.describe", ui_act_describe},
     {"pod.events", ui_act_events},
     {"pod.yaml", ui_act_yaml},
+    {"yaml.managed-fields", ui_act_managed_fields},
     {"focus.next", ui_act_focus},
     {"focus.prev", ui_act_focus},
     {"back", ui_act_close},
@@ -966,6 +980,8 @@ ui_create(uv_loop_t *loop, struct store *pods, const struct ui_opts *opts,
     ui->pod_ops = opts->pod_ops;
     kbuf_init(&ui->input);
     view_detail_init(&ui->detail, ui->screen, pods, opts->events, &ui->pods);
+    ui->detail.fetch = opts->get_pod;
+    ui->detail.fetch_data = opts->get_pod_data;
     widget_statusbar_init(&ui->bar, opts->context,
                           opts->all_namespaces ? NULL : opts->ns);
     ui->bar_ops = ui_bar_ops;

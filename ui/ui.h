@@ -37,8 +37,12 @@ struct ui_opts {
     const char   *stats;          /* --stats: append JSON lines here, or NULL */
     struct store *events;         /* events of the namespace(s), or NULL */
     const struct ui_pod_ops *pod_ops; /* mutations; NULL = read-only */
-    struct keymap      *keymap; /* borrowed; NULL: the default keymap */
-    const struct theme *theme;  /* borrowed; NULL: the default theme */
+    struct keymap           *keymap;  /* borrowed; NULL: the default keymap */
+    const struct theme      *theme;   /* borrowed; NULL: the default theme */
+    /* GET the pod (for managedFields, which the store drops); the answer
+     * goes to ui_full_pod. NULL: not available. */
+    void (*get_pod)(void *data, const char *ns, const char *name);
+    void *get_pod_data;
 };
 
 /* The user (q, ctrl-c) or a signal (SIGTERM, SIGHUP, SIGINT) asked to quit.
@@ -53,6 +57,8 @@ struct ui *ui_create(uv_loop_t *, struct store *pods, const struct ui_opts *,
 void ui_set_conn(struct ui *, const struct reflector_status *);
 /* A one-line note in the status bar (NULL clears it). */
 void ui_message(struct ui *, const char *fmt, ...) KPOD_PRINTF(2, 3);
+/* The answer to opts.get_pod: the pod's JSON, or error. */
+void ui_full_pod(struct ui *, const char *json, const char *error);
 /* Counters for tests and the debug log. */
 struct ui_stats {
     uint64_t frames;         /* frames drawn (doupdate calls) */

@@ -91,9 +91,53 @@ view_detail_annotation(const struct view_detail *v, const char **value)
     return v->ann_keys[v->ann_sel];
 }
 
+static void
+view_detail_forget_full(struct view_detail *v)
+{
+    free(v->want_uid);
+    free(v->want_rv);
+    free(v->full_error);
+    cJSON_Delete(v->full);
+    v->want_uid = v->want_rv = v->full_error = NULL;
+    v->full = NULL;
+}
+
+void
+view_detail_set_managed(struct view_detail *v, int on)
+{
+    v->managed = on;
+    view_detail_forget_full(v);
+    screen_dirty(v->screen, NULL, SCREEN_DATA | SCREEN_PAINT, "managedFields");
+}
+
+void
+view_detail_set_full(struct view_detail *v, const char *json, const char *error)
+{
+    cJSON      *obj = json != NULL ? cJSON_Parse(json) : NULL;
+    const char *uid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(obj, "metadata"), "uid"));
+
+    if (!v->managed || v->want_uid == NULL) {
+        cJSON_Delete(obj);
+        return;
+    }
+    if (error == NULL && (uid == NULL || strcmp(uid, v->want_uid) != 0)) {
+        /* another pod by that name, or not a pod */
+        cJSON_Delete(obj);
+        error = "the pod was replaced";
+        obj = NULL;
+    }
+    cJSON_Delete(v->full);
+    free(v->full_error);
+    v->full = obj;
+    v->full_error = error != NULL ? xstrdup(error) : NULL;
+    screen_dirty(v->screen, NULL, SCREEN_DATA | SCREEN_PAINT, "managedFields");
+}
+
 void
 view_detail_done(struct view_detail *v)
 {
+    view_detail_forget_full(v);
     view_detail_clear(v);
     free(v->uid);
     free(v->title);
@@ -285,6 +329,39 @@ view_detail_annotations(struct view_detail *v, const cJSON *pod)
     free(items);
 }
 
+/* The fetched pod (managedFields included); asks for it again when the
+ * pod shown or its resourceVersion changed. */
+static void
+view_detail_yaml_full(struct view_detail *v, const cJSON *pod, const char *ns,
+                      const char *name)
+{
+    const char *rv = view_detail_str(pod, "metadata", "resourceVersion");
+    char       *text;
+
+    if (v->want_uid == NULL || strcmp(v->want_uid, v->uid) != 0 ||
+        strcmp(v->want_rv, rv) != 0) {
+        view_detail_forget_full(v);
+        v->want_uid = xstrdup(v->uid);
+        v->want_rv = xstrdup(rv);
+        if (v->fetch != NULL)
+            v->fetch(v->fetch_data, ns, name);
+        else
+            v->full_error = xstrdup("cannot fetch the pod here");
+    }
+    if (v->full != NULL) {
+        text = kyaml_emit_sorted(v->full);
+        view_detail_add_text(v, text != NULL ? text : "");
+        free(text);
+        return;
+    }
+    if (v->full_error != NULL) {
+        text = xasprintf("# managedFields: %s", v->full_error);
+        view_detail_add_text(v, text);
+        free(text);
+    } else
+        view_detail_add_text(v, "# fetching the pod with managedFields...");
+}
+
 void
 view_detail_update(struct view_detail *v)
 {
@@ -327,7 +404,9 @@ view_detail_update(struct view_detail *v)
     }
     ns = view_detail_str(pod, "metadata", "namespace");
     name = view_detail_str(pod, "metadata", "name");
-    v->title = xasprintf(" %s: %s/%s ", view_detail_names[v->mode], ns, name);
+    v->title = xasprintf(
+        " %s: %s/%s%s ", view_detail_names[v->mode], ns, name,
+        v->mode == VIEW_DETAIL_YAML && v->managed ? " (managedFields)" : "");
     v->pod_ns = xstrdup(ns);
     v->pod_name = xstrdup(name);
     switch (v->mode) {
@@ -355,9 +434,13 @@ view_detail_update(struct view_detail *v)
         view_detail_annotations(v, pod);
         break;
     case VIEW_DETAIL_YAML:
-        text = kyaml_emit(pod);
-        view_detail_add_text(v, text != NULL ? text : "");
-        free(text);
+        if (v->managed)
+            view_detail_yaml_full(v, pod, ns, name);
+        else {
+            text = kyaml_emit(pod);
+            view_detail_add_text(v, text != NULL ? text : "");
+            free(text);
+        }
         break;
     default:
         break;

@@ -53,6 +53,15 @@ struct view_detail {
     char **ann_keys, **ann_vals;
     size_t nann, ann_sel;
     char  *pod_ns, *pod_name; /* of the pod shown (owned) */
+    /* yaml mode with managedFields (the store drops them): the pod as
+     * fetched by fetch(fetch_data, ns, name), whose answer comes back
+     * through view_detail_set_full. want_uid/want_rv: the pod and
+     * resourceVersion last asked for (owned). */
+    int managed;
+    void (*fetch)(void *data, const char *ns, const char *name);
+    void         *fetch_data;
+    char         *want_uid, *want_rv, *full_error;
+    struct cJSON *full;
 };
 
 void view_detail_init(struct view_detail *, struct screen *, struct store *pods,
@@ -65,6 +74,12 @@ void view_detail_update(struct view_detail *);
 /* The selected annotation (borrowed), or NULL. */
 const char *view_detail_annotation(const struct view_detail *,
                                    const char **value);
+/* Show managedFields in yaml mode (fetching the pod) or hide them. */
+void view_detail_set_managed(struct view_detail *, int on);
+/* The fetched pod (its JSON), or error; ignored unless it is the pod
+ * shown. */
+void view_detail_set_full(struct view_detail *, const char *json,
+                          const char *error);
 /* Scrolling and search keys; 1 when used. */
 int view_detail_key(struct view_detail *, int key);
 

@@ -1,6 +1,6 @@
 # e2e: the detail panes under the pod list. Describe (d) shows the
 # selected pod's describe text and follows the selection as it moves;
-# YAML (y) shows the object; Events (E) shows the pod's events live: the
+# YAML (y) shows the object, managedFields only after m; Events (E) shows the pod's events live: the
 # liveness-exec Unhealthy count grows on screen while its probe fails;
 # Tab focuses the pane to scroll it and / searches; :events shows the
 # namespace's events; Esc closes; q quits.
@@ -56,6 +56,34 @@ e2e_wait 10 ' YAML: default/http-go '
 e2e_wait 10 '^apiVersion: v1$'
 e2e_wait 10 '^kind: Pod$'
 pass "YAML pane"
+
+# managedFields: hidden (the store drops them) until m fetches the pod
+e2e_keys Tab
+e2e_wait 5 ' YAML: default/http-go \[focus\]'
+find_mf() {
+	e2e_keys /
+	e2e_wait 5 '^ /$'
+	e2e_tmux send-keys -t e2e -l 'managedFields'
+	e2e_wait 5 '^ /managedFields$'
+	e2e_keys Enter
+	e2e_wait_gone 5 '^ /managedFields$'
+}
+find_mf
+if e2e_has 'managedFields'; then fail "managedFields shown before the toggle"; fi
+e2e_keys m
+e2e_wait 10 ' YAML: default/http-go \(managedFields\) '
+e2e_wait 10 '^  managedFields:$'
+find_mf
+e2e_wait 5 '^    manager: '
+e2e_wait 5 '^    fieldsType: FieldsV1$'
+pass "managedFields appear after m"
+e2e_keys m
+e2e_wait 10 ' YAML: default/http-go \[focus\]'
+find_mf
+if e2e_has 'managedFields'; then fail "managedFields still shown after m again"; fi
+pass "m again hides them"
+e2e_keys Tab
+e2e_wait_gone 5 '\[focus\]'
 
 # Events of liveness-exec: the Unhealthy count grows live
 e2e_keys E
