@@ -442,7 +442,7 @@ main_reflector_closed(struct reflector *r, void *data)
     main_closed_one(app);
 }
 
-/* A mutation the UI asked for (delete), until the server answers. */
+/* A request the UI asked for (delete, patch, get), until it is answered. */
 struct main_req {
     struct main_app  *app;
     struct khttp_req *req;
@@ -481,71 +481,75 @@ main_req_done(struct khttp_req *q, const struct khttp_response *resp,
     main_req_unlink(mr);
 }
 
-static void
-main_delete_pod(void *data, const char *ns, const char *name, long grace)
+/* Start a request on the pod ns/name, tracked in app->reqs until done_cb
+ * runs (quit cancels it). 0, or -1 with *cause and nothing started. */
+static int
+main_pod_request(struct main_app *app, const char *ns, const char *name,
+                 struct khttp_opts *o, khttp_done_cb done_cb, char *what,
+                 const char *done, char **cause)
 {
-    struct main_app  *app = data;
-    struct main_req  *mr = xcalloc(1, sizeof *mr);
-    struct khttp_opts o = {0};
-    char *ens = khttp_escape(ns), *en = khttp_escape(name), *cause = NULL;
-    char *path = xasprintf("/api/v1/namespaces/%s/pods/%s", ens, en);
-    char *body = xasprintf("{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\","
-                           "\"gracePeriodSeconds\":%ld}",
-                           grace);
+    struct main_req *mr = xcalloc(1, sizeof *mr);
+    char            *ens = khttp_escape(ns), *en = khttp_escape(name);
+    char            *path = xasprintf("/api/v1/namespaces/%s/pods/%s", ens, en);
+    int              rc = 0;
 
     mr->app = app;
-    mr->what = xasprintf("pod \"%s\"", name);
-    mr->done = "deleted";
-    o.method = "DELETE";
-    o.path = path;
-    o.body = body;
-    o.body_len = strlen(body);
-    mr->req = khttp_request(app->client, &o, main_req_done, mr, &cause);
+    mr->what = what;
+    mr->done = done;
+    o->path = path;
+    mr->req = khttp_request(app->client, o, done_cb, mr, cause);
     if (mr->req == NULL) {
-        ui_message(app->ui, "delete %s: %s", name, cause);
-        free(cause);
         free(mr->what);
         free(mr);
+        rc = -1;
     } else {
         mr->next = app->reqs;
         app->reqs = mr;
     }
     free(path);
-    free(body);
     free(ens);
     free(en);
+    return rc;
+}
+
+static void
+main_delete_pod(void *data, const char *ns, const char *name, long grace)
+{
+    struct main_app  *app = data;
+    struct khttp_opts o = {0};
+    char             *cause = NULL;
+    char *body = xasprintf("{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\","
+                           "\"gracePeriodSeconds\":%ld}",
+                           grace);
+
+    o.method = "DELETE";
+    o.body = body;
+    o.body_len = strlen(body);
+    if (main_pod_request(app, ns, name, &o, main_req_done,
+                         xasprintf("pod \"%s\"", name), "deleted",
+                         &cause) != 0) {
+        ui_message(app->ui, "delete %s: %s", name, cause);
+        free(cause);
+    }
+    free(body);
 }
 
 static void
 main_patch_pod(void *data, const char *ns, const char *name, const char *patch)
 {
     struct main_app  *app = data;
-    struct main_req  *mr = xcalloc(1, sizeof *mr);
     struct khttp_opts o = {0};
-    char *ens = khttp_escape(ns), *en = khttp_escape(name), *cause = NULL;
-    char *path = xasprintf("/api/v1/namespaces/%s/pods/%s", ens, en);
+    char             *cause = NULL;
 
-    mr->app = app;
-    mr->what = xasprintf("pod/%s", name);
-    mr->done = "annotated";
     o.method = "PATCH";
-    o.path = path;
     o.body = patch;
     o.body_len = strlen(patch);
     o.content_type = "application/merge-patch+json";
-    mr->req = khttp_request(app->client, &o, main_req_done, mr, &cause);
-    if (mr->req == NULL) {
+    if (main_pod_request(app, ns, name, &o, main_req_done,
+                         xasprintf("pod/%s", name), "annotated", &cause) != 0) {
         ui_message(app->ui, "annotate %s: %s", name, cause);
         free(cause);
-        free(mr->what);
-        free(mr);
-    } else {
-        mr->next = app->reqs;
-        app->reqs = mr;
     }
-    free(path);
-    free(ens);
-    free(en);
 }
 
 static void
@@ -566,25 +570,14 @@ static void
 main_get_pod(void *data, const char *ns, const char *name)
 {
     struct main_app  *app = data;
-    struct main_req  *mr = xcalloc(1, sizeof *mr);
     struct khttp_opts o = {0};
-    char *ens = khttp_escape(ns), *en = khttp_escape(name), *cause = NULL;
-    char *path = xasprintf("/api/v1/namespaces/%s/pods/%s", ens, en);
+    char             *cause = NULL;
 
-    mr->app = app;
-    o.path = path;
-    mr->req = khttp_request(app->client, &o, main_get_done, mr, &cause);
-    if (mr->req == NULL) {
+    if (main_pod_request(app, ns, name, &o, main_get_done, NULL, NULL,
+                         &cause) != 0) {
         ui_full_pod(app->ui, NULL, cause);
         free(cause);
-        free(mr);
-    } else {
-        mr->next = app->reqs;
-        app->reqs = mr;
     }
-    free(path);
-    free(ens);
-    free(en);
 }
 
 static void
