@@ -721,6 +721,7 @@ main_dashboard(const struct main_opts *o)
     int                   rc, readonly;
 
     memset(&app, 0, sizeof app);
+    memset(&uo, 0, sizeof uo);
     pod_ops.data = &app;
     if (o->demo)
         ctx = main_demo(&app, o, &cause);
@@ -786,6 +787,7 @@ main_dashboard(const struct main_opts *o)
     uo.events = app.events;
     uo.get_pod = main_get_pod;
     uo.get_pod_data = &app;
+    uo.client = app.client;
     uo.pod_ops =
         readonly ? NULL : &pod_ops; /* --readonly: nothing to send with */
     app.ui = ui_create(&app.loop, app.pods, &uo, main_quit, &app, &cause);

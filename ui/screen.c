@@ -20,7 +20,7 @@
 #include "screen.h"
 #include "util.h"
 
-#define SCREEN_MAXPANES 16
+#define SCREEN_MAXPANES 64
 #define SCREEN_FRAME_NS (16 * 1000 * 1000) /* ~60 frames/s */
 #define SCREEN_NSIGNALS 4
 #define SCREEN_ESC_MS 25 /* how long a lone Esc may start a sequence */
@@ -232,6 +232,27 @@ screen_add_pane(struct screen *s, struct screen_pane *p)
     p->win = NULL;
     p->dirty = SCREEN_LAYOUT | SCREEN_DATA | SCREEN_PAINT;
     s->dirty |= SCREEN_LAYOUT;
+}
+
+void
+screen_remove_pane(struct screen *s, struct screen_pane *p)
+{
+    int i;
+
+    for (i = 0; i < s->npanes; i++)
+        if (s->panes[i] == p)
+            break;
+    if (i == s->npanes)
+        return;
+    memmove(&s->panes[i], &s->panes[i + 1],
+            (size_t)(s->npanes - i - 1) * sizeof s->panes[0]);
+    s->npanes--;
+    if (p->win != NULL && !s->ended)
+        delwin(p->win);
+    p->win = NULL;
+    if (s->focus == p)
+        s->focus = NULL;
+    screen_dirty(s, NULL, SCREEN_LAYOUT, "pane removed");
 }
 
 void

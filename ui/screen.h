@@ -76,6 +76,9 @@ struct screen *screen_create(uv_loop_t *, const struct screen_cbs *,
 void screen_close(struct screen *, void (*done_cb)(void *), void *data);
 
 void screen_add_pane(struct screen *, struct screen_pane *);
+/* Forget a pane (its window is deleted; focus moves to the first pane when
+ * it had it). The pane's memory stays the caller's. */
+void screen_remove_pane(struct screen *, struct screen_pane *);
 void screen_pane_place(struct screen *, struct screen_pane *, int x, int y,
                        int w, int h);
 /* Mark a pane (or, with NULL, every pane and the layout) dirty; why is

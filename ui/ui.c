@@ -24,79 +24,14 @@
 
 #include <cjson/cJSON.h>
 
+#include "annotate.h"
 #include "cells.h"
 #include "keycode.h"
 #include "keymap.h"
 #include "screen.h"
 #include "store.h"
 #include "theme-curses.h"
-#include "ui.h"
-#include "view-detail.h"
-#include "view-help.h"
-#include "view-pods.h"
-
-#include "annotate.h"
-
-enum {
-    UI_PROMPT_NONE,
-    UI_PROMPT_KEY,     /* a new annotation's key */
-    UI_PROMPT_VALUE,   /* its value (pre-filled when editing) */
-    UI_PROMPT_REMOVE,  /* y/n */
-    UI_PROMPT_COMMAND, /* the : command line */
-};
-#include "widget-statusbar.h"
-
-#define UI_REBUILD_FACTOR 3 /* idle at least 3x what the last rebuild took */
-
-struct ui {
-    uv_loop_t               *loop;
-    struct screen           *screen;
-    struct store            *store;
-    struct view_pods         pods;
-    struct screen_pane_ops   pods_ops; /* view_pods' ops, key wrapped */
-    struct view_detail       detail;
-    struct store            *events;  /* may be NULL */
-    const struct ui_pod_ops *pod_ops; /* NULL = read-only */
-    struct screen_pane_ops   bar_ops; /* the bar, with the dialog's keys */
-    /* the delete confirmation (in the status bar line, modal) */
-    int   dialog;
-    char *dlg_ns, *dlg_name;
-    long  dlg_grace;
-    /* the annotation input line (also in the status bar line, modal) */
-    int                     prompt; /* UI_PROMPT_* */
-    struct kbuf             input;
-    char                   *pr_key; /* the annotation being edited or removed */
-    struct widget_statusbar bar;
-    struct screen_pane      bar_pane;
-    int                     bar_attr;
-    uv_timer_t              tick;
-    uv_timer_t              rebuild;    /* a deferred store-change rebuild */
-    int                     deferred;   /* rebuild is armed */
-    uint64_t                rebuild_at; /* ns: no rebuild before this */
-    ui_quit_cb              quit_cb;
-    void                   *quit_data;
-    int                     quitting;
-    int                     all_ns;
-    uint64_t                change_ns;  /* first unshown store change */
-    uint64_t                change_gen; /* store generation then */
-    uint64_t                change_frames;
-    double                  max_latency_ms;
-    FILE                   *stats;      /* --stats, or NULL */
-    uint64_t                start_ns;   /* ui_create */
-    int                     live;       /* the first list is complete */
-    int                     first_done; /* first_frame written */
-    int                     closing;
-    int                     open; /* screen + tick + rebuild */
-    void (*done_cb)(void *);
-    void               *done_data;
-    struct keymap      *km;     /* every key goes through it */
-    struct keymap      *own_km; /* made here when opts had none */
-    struct keymap_input kin;
-    enum keymap_context ctx; /* of the key being dispatched */
-    struct view_help    help;
-    const struct theme *theme;
-    struct theme       *own_theme;
-};
+#include "ui-int.h"
 
 enum {
     UI_PAIR_GREEN = 1,
@@ -124,6 +59,9 @@ ui_bar_paint(void *data, WINDOW *win, int focused)
                           ui->input.data ? ui->input.data : "");
         else if (ui->prompt == UI_PROMPT_COMMAND)
             t = xasprintf(":%s_", ui->input.data ? ui->input.data : "");
+        else if (ui->prompt == UI_PROMPT_INPUT)
+            t = xasprintf(" %s%s_", ui->pr_label,
+                          ui->input.data ? ui->input.data : "");
         else if (ui->prompt == UI_PROMPT_VALUE)
             t = xasprintf(" %s= %s_", ui->pr_key,
                           ui->input.data ? ui->input.data : "");
@@ -174,35 +112,154 @@ static const struct screen_pane_ops ui_bar_ops = {
     .paint = ui_bar_paint,
 };
 
+/* The panes that get room: the list, the detail pane when it shows
+ * something, and every other open pane. */
+static int
+ui_pane_shown(const struct ui_pane *p)
+{
+    return p->open && !p->hidden;
+}
+
 static void
 ui_layout(struct screen *s, int cols, int rows, void *data)
 {
-    struct ui *ui = data;
+    struct ui      *ui = data;
+    struct ui_pane *p;
+    int             n = 0, i = 0, top, x;
 
     /* The pod list takes all but the last line; at one line, only the
-     * bar remains. An open detail pane takes the lower half. Help covers
-     * both. */
+     * bar remains. Other panes share the lower half side by side. Help
+     * covers them all. */
+    for (p = ui->panes; p != NULL; p = p->next) {
+        screen_pane_place(s, p->sp, 0, 0, 0, 0);
+        if (p != &ui->pods_up && ui_pane_shown(p))
+            n++;
+    }
     if (ui->help.open) {
         screen_pane_place(s, &ui->help.pane, 0, 0, cols, rows - 1);
-        screen_pane_place(s, &ui->pods.pane, 0, 0, 0, 0);
-        screen_pane_place(s, &ui->detail.pane, 0, 0, 0, 0);
         screen_pane_place(s, &ui->bar_pane, 0, rows - 1, cols, 1);
         return;
     }
     screen_pane_place(s, &ui->help.pane, 0, 0, 0, 0);
-    if (ui->detail.mode != VIEW_DETAIL_NONE && rows >= 6) {
-        int top = (rows - 1) / 2;
+    if (n > 0 && rows >= 6) {
+        top = (rows - 1) / 2;
+        screen_pane_place(s, ui->pods_up.sp, 0, 0, cols, top);
+        x = 0;
+        for (p = ui->panes; p != NULL; p = p->next) {
+            int w;
 
-        screen_pane_place(s, &ui->pods.pane, 0, 0, cols, top);
-        screen_pane_place(s, &ui->detail.pane, 0, top, cols, rows - 1 - top);
-    } else {
-        screen_pane_place(s, &ui->pods.pane, 0, 0, cols, rows - 1);
-        screen_pane_place(s, &ui->detail.pane, 0, 0, 0, 0);
-    }
+            if (p == &ui->pods_up || !ui_pane_shown(p))
+                continue;
+            w = i == n - 1 ? cols - x : cols / n;
+            screen_pane_place(s, p->sp, x, top, w, rows - 1 - top);
+            x += w;
+            i++;
+        }
+    } else
+        screen_pane_place(s, ui->pods_up.sp, 0, 0, cols, rows - 1);
     screen_pane_place(s, &ui->bar_pane, 0, rows - 1, cols, 1);
 }
 
 static void
+ui_relayout(struct ui *ui, const char *why)
+{
+    screen_dirty(ui->screen, NULL, SCREEN_LAYOUT, why);
+}
+
+void
+ui_pane_open(struct ui *ui, struct ui_pane *p, enum ui_split how)
+{
+    struct ui_pane **pp;
+
+    (void)how; /* the layout decides for now */
+    if (!p->open) {
+        p->open = 1;
+        p->next = NULL;
+        for (pp = &ui->panes; *pp != NULL; pp = &(*pp)->next)
+            ;
+        *pp = p;
+        screen_add_pane(ui->screen, p->sp);
+    }
+    ui_pane_focus(ui, p);
+    ui_relayout(ui, "pane opened");
+}
+
+void
+ui_pane_close(struct ui *ui, struct ui_pane *p)
+{
+    struct ui_pane **pp;
+
+    if (!p->open || p == &ui->pods_up)
+        return;
+    for (pp = &ui->panes; *pp != NULL; pp = &(*pp)->next) {
+        if (*pp == p) {
+            *pp = p->next;
+            break;
+        }
+    }
+    p->open = 0;
+    p->next = NULL;
+    if (ui->pr_back == p)
+        ui->pr_back = NULL;
+    if (ui->screen != NULL) {
+        if (screen_focused(ui->screen) == p->sp)
+            screen_focus(ui->screen, NULL);
+        screen_remove_pane(ui->screen, p->sp);
+    }
+    if (p->close != NULL)
+        p->close(ui, p);
+}
+
+void
+ui_pane_focus(struct ui *ui, struct ui_pane *p)
+{
+    screen_focus(ui->screen, p == NULL || p == &ui->pods_up ? NULL : p->sp);
+}
+
+struct ui_pane *
+ui_pane_focused(struct ui *ui)
+{
+    struct screen_pane *sp = screen_focused(ui->screen);
+
+    for (struct ui_pane *p = ui->panes; p != NULL; p = p->next)
+        if (p->sp == sp)
+            return p;
+    return &ui->pods_up;
+}
+
+void
+ui_pane_dirty(struct ui *ui, struct ui_pane *p, int level, const char *why)
+{
+    screen_dirty(ui->screen, p->sp, level, why);
+}
+
+void
+ui_hold(struct ui *ui)
+{
+    ui->open++;
+}
+
+static void ui_closed_one(struct ui *);
+
+void
+ui_release(struct ui *ui)
+{
+    ui_closed_one(ui);
+}
+
+struct cJSON *
+ui_selected_pod(struct ui *ui)
+{
+    const char       *uid = view_pods_selected(&ui->pods);
+    struct store_obj *o = uid != NULL ? store_find_uid(ui->store, uid) : NULL;
+    cJSON *pod = o != NULL ? cJSON_ParseWithLength(o->json, o->json_len) : NULL;
+
+    if (pod == NULL)
+        ui_message(ui, "no pod selected");
+    return pod;
+}
+
+void
 ui_quit(struct ui *ui, const char *why)
 {
     if (ui->quitting)
@@ -216,9 +273,30 @@ ui_quit(struct ui *ui, const char *why)
 static void
 ui_open(struct ui *ui, enum view_detail_mode mode)
 {
+    enum keymap_context ctx = KEYMAP_DESCRIBE;
+
     view_detail_open(&ui->detail, mode);
-    if (mode == VIEW_DETAIL_NONE)
-        screen_focus(ui->screen, NULL);
+    switch (mode) {
+    case VIEW_DETAIL_EVENTS:
+    case VIEW_DETAIL_ALL_EVENTS:
+        ctx = KEYMAP_EVENTS;
+        break;
+    case VIEW_DETAIL_YAML:
+        ctx = KEYMAP_YAML;
+        break;
+    case VIEW_DETAIL_ANNOTATIONS:
+        ctx = KEYMAP_ANNOTATIONS;
+        break;
+    default:
+        break;
+    }
+    ui->detail_up.ctx = ctx;
+    if (mode == VIEW_DETAIL_NONE) {
+        ui->detail_up.hidden = 1;
+        ui_pane_focus(ui, NULL);
+    } else
+        ui->detail_up.hidden = 0;
+    ui_relayout(ui, "detail");
 }
 
 static void
@@ -252,29 +330,82 @@ ui_full_pod(struct ui *ui, const char *json, const char *error)
     view_detail_set_full(&ui->detail, json, error);
 }
 
+/* The next (or previous) pane that has room, in the order opened. */
 static void
-ui_act_focus(struct ui *ui)
+ui_focus_step(struct ui *ui, int forward)
 {
-    if (ui->detail.mode == VIEW_DETAIL_NONE ||
-        screen_focused(ui->screen) == &ui->detail.pane)
-        screen_focus(ui->screen, NULL);
+    struct ui_pane *cur = ui_pane_focused(ui), *p, *prev = NULL, *last = NULL;
+    struct ui_pane *first = NULL, *after = NULL;
+    int             seen = 0;
+
+    for (p = ui->panes; p != NULL; p = p->next) {
+        if (!ui_pane_shown(p))
+            continue;
+        if (first == NULL)
+            first = p;
+        if (p == cur)
+            seen = 1;
+        else if (!seen)
+            prev = p;
+        else if (after == NULL)
+            after = p;
+        last = p;
+    }
+    if (forward)
+        ui_pane_focus(ui, after != NULL ? after : first);
     else
-        screen_focus(ui->screen, &ui->detail.pane);
+        ui_pane_focus(ui, prev != NULL ? prev : last);
+}
+
+static void
+ui_act_focus_next(struct ui *ui)
+{
+    ui_focus_step(ui, 1);
+}
+
+static void
+ui_act_focus_prev(struct ui *ui)
+{
+    ui_focus_step(ui, 0);
+}
+
+/* Close the focused pane: 1 when there was one besides the list. */
+static int
+ui_close_focused(struct ui *ui)
+{
+    struct ui_pane *p = ui_pane_focused(ui), *last = NULL;
+
+    if (p == &ui->pods_up) {
+        /* From the list: the detail pane first, then the newest pane;
+         * only a list alone quits. */
+        if (ui->detail.mode != VIEW_DETAIL_NONE)
+            p = &ui->detail_up;
+        else {
+            for (struct ui_pane *q = ui->panes; q != NULL; q = q->next)
+                if (q != &ui->pods_up && q != &ui->detail_up)
+                    last = q;
+            if (last == NULL)
+                return 0;
+            p = last;
+        }
+    }
+    if (p == &ui->detail_up)
+        ui_open(ui, VIEW_DETAIL_NONE);
+    else
+        ui_pane_close(ui, p);
+    return 1;
 }
 
 static void
 ui_act_close(struct ui *ui)
 {
-    if (ui->detail.mode != VIEW_DETAIL_NONE)
-        ui_open(ui, VIEW_DETAIL_NONE);
+    ui_close_focused(ui);
 }
 
 static void
 ui_act_close_or_quit(struct ui *ui)
 {
-    if (ui->detail.mode != VIEW_DETAIL_NONE)
-        ui_open(ui, VIEW_DETAIL_NONE);
-    else
+    if (!ui_close_focused(ui))
         ui_quit(ui, "key");
 }
 
@@ -321,9 +452,31 @@ ui_prompt_end(struct ui *ui)
     kbuf_reset(&ui->input);
     free(ui->pr_key);
     ui->pr_key = NULL;
-    screen_focus(ui->screen,
-                 ui->detail.mode != VIEW_DETAIL_NONE ? &ui->detail.pane : NULL);
+    free(ui->pr_label);
+    ui->pr_label = NULL;
+    ui->pr_cb = NULL;
+    ui->pr_data = NULL;
+    if (ui->pr_back != NULL && ui->pr_back->open && !ui->pr_back->hidden)
+        ui_pane_focus(ui, ui->pr_back);
+    else
+        ui_pane_focus(ui, ui->detail.mode != VIEW_DETAIL_NONE ? &ui->detail_up
+                                                              : NULL);
+    ui->pr_back = NULL;
     screen_dirty(ui->screen, &ui->bar_pane, SCREEN_PAINT, "prompt");
+}
+
+/* End a ui_prompt and call its callback with text (NULL: cancelled). */
+static void
+ui_prompt_finish(struct ui *ui, const char *text)
+{
+    ui_prompt_cb cb = ui->pr_cb;
+    void        *data = ui->pr_data;
+    char        *copy = text != NULL ? xstrdup(text) : NULL;
+
+    ui_prompt_end(ui);
+    if (cb != NULL)
+        cb(ui, copy, data);
+    free(copy);
 }
 
 /* Validate by the API's rules, then send the merge patch. */
@@ -356,27 +509,89 @@ ui_annotate(struct ui *ui, const char *key, const char *value)
     free(patch);
 }
 
-static void ui_open(struct ui *, enum view_detail_mode);
-static void ui_quit(struct ui *, const char *why);
-
-/* A minimal command line (the keymap's "command" action): events (the
- * namespace's events, newest first), describe, yaml, annotations, q. */
 static void
-ui_command(struct ui *ui, const char *cmd)
+ui_cmd_events(struct ui *ui, const char *args)
 {
-    while (*cmd == ' ')
-        cmd++;
-    if (strcmp(cmd, "events") == 0 || strcmp(cmd, "ev") == 0) {
-        ui_open(ui, VIEW_DETAIL_ALL_EVENTS);
-        screen_focus(ui->screen, &ui->detail.pane);
-    } else if (strcmp(cmd, "describe") == 0)
-        ui_open(ui, VIEW_DETAIL_DESCRIBE);
-    else if (strcmp(cmd, "yaml") == 0)
-        ui_open(ui, VIEW_DETAIL_YAML);
-    else if (strcmp(cmd, "q") == 0 || strcmp(cmd, "quit") == 0)
-        ui_quit(ui, "command");
-    else if (*cmd != '\0')
-        ui_message(ui, "unknown command :%s (events, describe, yaml, q)", cmd);
+    (void)args;
+    ui_open(ui, VIEW_DETAIL_ALL_EVENTS);
+    ui_pane_focus(ui, &ui->detail_up);
+}
+
+static void
+ui_cmd_describe(struct ui *ui, const char *args)
+{
+    (void)args;
+    ui_open(ui, VIEW_DETAIL_DESCRIBE);
+}
+
+static void
+ui_cmd_yaml(struct ui *ui, const char *args)
+{
+    (void)args;
+    ui_open(ui, VIEW_DETAIL_YAML);
+}
+
+static void
+ui_cmd_annotations(struct ui *ui, const char *args)
+{
+    (void)args;
+    ui_open(ui, VIEW_DETAIL_ANNOTATIONS);
+    ui_pane_focus(ui, &ui->detail_up);
+}
+
+static void
+ui_cmd_quit(struct ui *ui, const char *args)
+{
+    (void)args;
+    ui_quit(ui, "command");
+}
+
+static const struct ui_command ui_core_commands[] = {
+    {"events", "ev", "every event of the namespace, newest first",
+     ui_cmd_events},
+    {"describe", NULL, "describe the selected pod", ui_cmd_describe},
+    {"yaml", NULL, "the selected pod as YAML", ui_cmd_yaml},
+    {"annotations", NULL, "the selected pod's annotations", ui_cmd_annotations},
+    {"quit", "q", "quit kpod", ui_cmd_quit},
+    {NULL, NULL, NULL, NULL},
+};
+
+/* A command line: the first word names a command in one of the tables,
+ * the rest (spaces trimmed) is its argument. */
+void
+ui_command(struct ui *ui, const char *line)
+{
+    const char *end, *args;
+    size_t      n;
+    struct kbuf names;
+
+    while (*line == ' ')
+        line++;
+    if (*line == '\0')
+        return;
+    end = line + strcspn(line, " ");
+    n = (size_t)(end - line);
+    for (args = end; *args == ' '; args++)
+        ;
+    for (size_t t = 0; ui_command_tables[t] != NULL; t++) {
+        for (const struct ui_command *c = ui_command_tables[t]; c->name != NULL;
+             c++) {
+            if ((strlen(c->name) == n && strncmp(c->name, line, n) == 0) ||
+                (c->alias != NULL && strlen(c->alias) == n &&
+                 strncmp(c->alias, line, n) == 0)) {
+                c->fn(ui, args);
+                return;
+            }
+        }
+    }
+    kbuf_init(&names);
+    for (size_t t = 0; ui_command_tables[t] != NULL; t++)
+        for (const struct ui_command *c = ui_command_tables[t]; c->name != NULL;
+             c++)
+            kbuf_printf(&names, "%s%s", names.len > 0 ? ", " : "", c->name);
+    ui_message(ui, "unknown command :%.*s (%s)", (int)n, line,
+               names.data != NULL ? names.data : "");
+    kbuf_done(&names);
 }
 
 /* Append a typed code point as UTF-8. */
@@ -421,12 +636,20 @@ ui_prompt_key(struct ui *ui, int key)
         return 1;
     }
     if (key == 27) {
-        ui_prompt_end(ui);
-        ui_message(ui, "cancelled");
+        if (ui->prompt == UI_PROMPT_INPUT)
+            ui_prompt_finish(ui, NULL);
+        else {
+            ui_prompt_end(ui);
+            ui_message(ui, "cancelled");
+        }
+        return 1;
     } else if (key == '\r' || key == '\n' || key == SCREEN_FKEY(KEY_ENTER)) {
         const char *text = ui->input.data ? ui->input.data : "";
 
-        if (ui->prompt == UI_PROMPT_COMMAND) {
+        if (ui->prompt == UI_PROMPT_INPUT) {
+            ui_prompt_finish(ui, text);
+            return 1;
+        } else if (ui->prompt == UI_PROMPT_COMMAND) {
             char *cmd = xstrdup(text);
 
             ui_prompt_end(ui);
@@ -530,9 +753,31 @@ ui_ann_ready(struct ui *ui)
 static void
 ui_prompt_start(struct ui *ui, int prompt)
 {
+    if (ui->prompt == UI_PROMPT_NONE)
+        ui->pr_back = ui_pane_focused(ui);
     ui->prompt = prompt;
     screen_focus(ui->screen, &ui->bar_pane);
     screen_dirty(ui->screen, &ui->bar_pane, SCREEN_PAINT, "prompt");
+}
+
+void
+ui_prompt(struct ui *ui, const char *label, const char *initial,
+          ui_prompt_cb cb, void *data)
+{
+    if (ui->prompt != UI_PROMPT_NONE) {
+        /* one input at a time: the new one wins, the old is cancelled */
+        if (ui->prompt == UI_PROMPT_INPUT)
+            ui_prompt_finish(ui, NULL);
+        else
+            ui_prompt_end(ui);
+    }
+    kbuf_reset(&ui->input);
+    if (initial != NULL)
+        kbuf_puts(&ui->input, initial);
+    ui->pr_label = xstrdup(label);
+    ui->pr_cb = cb;
+    ui->pr_data = data;
+    ui_prompt_start(ui, UI_PROMPT_INPUT);
 }
 
 static void
@@ -629,20 +874,14 @@ ui_act_delete(struct ui *ui)
     screen_dirty(ui->screen, &ui->bar_pane, SCREEN_PAINT, "dialog");
 }
 
-/* Handlers of the keymap's actions (src/keymap-actions.c has their
- * names, contexts and help; keymaps/default.yaml their keys). */
-struct ui_action {
-    const char *name;
-    void (*fn)(struct ui *);
-};
-
-static const struct ui_action ui_actions[] = {
+/* The list's and the detail pane's actions; other files have theirs. */
+static const struct ui_action ui_core_actions[] = {
     {"pod.describe", ui_act_describe},
     {"pod.events", ui_act_events},
     {"pod.yaml", ui_act_yaml},
     {"yaml.managed-fields", ui_act_managed_fields},
-    {"focus.next", ui_act_focus},
-    {"focus.prev", ui_act_focus},
+    {"focus.next", ui_act_focus_next},
+    {"focus.prev", ui_act_focus_prev},
     {"back", ui_act_close},
     {"pane.close", ui_act_close_or_quit},
     {"pod.delete", ui_act_delete},
@@ -653,6 +892,18 @@ static const struct ui_action ui_actions[] = {
     {"annotation.add", ui_act_ann_add},
     {"annotation.edit", ui_act_ann_edit},
     {"annotation.delete", ui_act_ann_remove},
+    {NULL, NULL},
+};
+
+/* Every feature's tables: add one line for yours. */
+const struct ui_action *const ui_action_tables[] = {
+    ui_core_actions,
+    NULL,
+};
+
+const struct ui_command *const ui_command_tables[] = {
+    ui_core_commands,
+    NULL,
 };
 
 /* cursor.* actions as the pod list's own movement keys. */
@@ -673,8 +924,9 @@ static const struct {
 static int
 ui_dispatch(struct ui *ui, enum keymap_context ctx, int key)
 {
-    int         code = keycode_from_screen(key), a;
-    const char *name;
+    int             code = keycode_from_screen(key), a;
+    const char     *name;
+    struct ui_pane *focused;
 
     if (code < 0)
         return 0;
@@ -686,6 +938,9 @@ ui_dispatch(struct ui *ui, enum keymap_context ctx, int key)
     name = ui->km->actions[a].name;
     klog("action %s", name);
     ui->ctx = ctx;
+    focused = ui_pane_focused(ui);
+    if (focused->action != NULL && focused->action(ui, focused, name))
+        return 1;
     if (ctx == KEYMAP_PODS) {
         for (size_t i = 0; i < nitems(ui_cursor_keys); i++) {
             if (strcmp(name, ui_cursor_keys[i].name) == 0) {
@@ -697,10 +952,13 @@ ui_dispatch(struct ui *ui, enum keymap_context ctx, int key)
             }
         }
     }
-    for (size_t i = 0; i < nitems(ui_actions); i++) {
-        if (strcmp(name, ui_actions[i].name) == 0) {
-            ui_actions[i].fn(ui);
-            return 1;
+    for (size_t t = 0; ui_action_tables[t] != NULL; t++) {
+        for (const struct ui_action *u = ui_action_tables[t]; u->name != NULL;
+             u++) {
+            if (strcmp(name, u->name) == 0) {
+                u->fn(ui);
+                return 1;
+            }
         }
     }
     ui_message(ui, "%s: not available here yet", name);
@@ -710,27 +968,10 @@ ui_dispatch(struct ui *ui, enum keymap_context ctx, int key)
 static void
 ui_key(struct screen *s, int key, void *data)
 {
-    struct ui          *ui = data;
-    enum keymap_context ctx = KEYMAP_PODS;
+    struct ui *ui = data;
 
     (void)s;
-    if (screen_focused(ui->screen) == &ui->detail.pane) {
-        switch (ui->detail.mode) {
-        case VIEW_DETAIL_EVENTS:
-            ctx = KEYMAP_EVENTS;
-            break;
-        case VIEW_DETAIL_YAML:
-            ctx = KEYMAP_YAML;
-            break;
-        case VIEW_DETAIL_ANNOTATIONS:
-            ctx = KEYMAP_ANNOTATIONS;
-            break;
-        default:
-            ctx = KEYMAP_DESCRIBE;
-            break;
-        }
-    }
-    ui_dispatch(ui, ctx, key);
+    ui_dispatch(ui, ui_pane_focused(ui)->ctx, key);
 }
 
 /* The list's keys, and then the detail pane follows the selection. */
@@ -990,6 +1231,16 @@ ui_create(uv_loop_t *loop, struct store *pods, const struct ui_opts *opts,
     ui->bar_pane.ops = &ui->bar_ops;
     ui->bar_pane.data = ui;
     ui_colors(ui);
+    ui->client = opts->client;
+    ui->pods_up.sp = &ui->pods.pane;
+    ui->pods_up.ctx = KEYMAP_PODS;
+    ui->pods_up.open = 1;
+    ui->detail_up.sp = &ui->detail.pane;
+    ui->detail_up.ctx = KEYMAP_DESCRIBE;
+    ui->detail_up.open = 1;
+    ui->detail_up.hidden = 1;
+    ui->panes = &ui->pods_up;
+    ui->pods_up.next = &ui->detail_up;
     screen_add_pane(ui->screen, &ui->pods.pane);
     screen_add_pane(ui->screen, &ui->detail.pane);
     view_help_init(&ui->help, ui->screen, ui->km);
@@ -1066,6 +1317,9 @@ ui_closed_one(struct ui *ui)
     view_help_done(&ui->help);
     free(ui->dlg_ns);
     free(ui->dlg_name);
+    free(ui->pr_key);
+    free(ui->pr_label);
+    kbuf_done(&ui->input);
     widget_statusbar_done(&ui->bar);
     if (ui->stats != NULL)
         fclose(ui->stats);
@@ -1088,6 +1342,40 @@ ui_tick_closed(uv_handle_t *h)
     ui_closed_one(h->data);
 }
 
+/* Close every pane but the list and the detail pane (newest first). */
+static void
+ui_close_panes(struct ui *ui)
+{
+    for (;;) {
+        struct ui_pane *last = NULL;
+
+        for (struct ui_pane *p = ui->panes; p != NULL; p = p->next)
+            if (p != &ui->pods_up && p != &ui->detail_up)
+                last = p;
+        if (last == NULL)
+            break;
+        ui_pane_close(ui, last);
+    }
+}
+
+void
+ui_set_client(struct ui *ui, struct kclient *client)
+{
+    /* Panes that talk to the old cluster go (their close hooks stop their
+     * requests while the old client still exists). */
+    for (;;) {
+        struct ui_pane *bound = NULL;
+
+        for (struct ui_pane *p = ui->panes; p != NULL; p = p->next)
+            if (p->bound)
+                bound = p;
+        if (bound == NULL)
+            break;
+        ui_pane_close(ui, bound);
+    }
+    ui->client = client;
+}
+
 void
 ui_close(struct ui *ui, void (*done_cb)(void *), void *data)
 {
@@ -1096,11 +1384,15 @@ ui_close(struct ui *ui, void (*done_cb)(void *), void *data)
     ui->closing = 1;
     ui->done_cb = done_cb;
     ui->done_data = data;
+    /* tick, rebuild, the screen, and this function: the panes' close
+     * hooks may hold the UI too */
+    ui->open += 4;
+    ui_close_panes(ui);
     store_unlisten(ui->store, ui_store_changed, ui);
     if (ui->events != NULL)
         store_unlisten(ui->events, ui_events_changed, ui);
-    ui->open = 3;
     uv_close((uv_handle_t *)&ui->tick, ui_tick_closed);
     uv_close((uv_handle_t *)&ui->rebuild, ui_tick_closed);
     screen_close(ui->screen, ui_screen_closed, ui);
+    ui_closed_one(ui);
 }

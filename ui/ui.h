@@ -13,6 +13,7 @@
 #include "reflector.h"
 #include "util.h"
 
+struct kclient;
 struct keymap;
 struct store;
 struct theme;
@@ -43,6 +44,9 @@ struct ui_opts {
      * goes to ui_full_pod. NULL: not available. */
     void (*get_pod)(void *data, const char *ns, const char *name);
     void *get_pod_data;
+    /* The client of the context shown, for panes that stream (logs, exec,
+     * port-forward) or ask (explain, apply); NULL: none of those. */
+    struct kclient *client;
 };
 
 /* The user (q, ctrl-c) or a signal (SIGTERM, SIGHUP, SIGINT) asked to quit.
@@ -59,6 +63,9 @@ void ui_set_conn(struct ui *, const struct reflector_status *);
 void ui_message(struct ui *, const char *fmt, ...) KPOD_PRINTF(2, 3);
 /* The answer to opts.get_pod: the pod's JSON, or error. */
 void ui_full_pod(struct ui *, const char *json, const char *error);
+/* The context changed: panes bound to the old client close (while it
+ * still exists: free it after this returns); new ones use client. */
+void ui_set_client(struct ui *, struct kclient *client);
 /* Counters for tests and the debug log. */
 struct ui_stats {
     uint64_t frames;         /* frames drawn (doupdate calls) */
