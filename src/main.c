@@ -17,6 +17,7 @@
 #include <uv.h>
 
 #include "cmd-describe.h"
+#include "cmd-explain.h"
 #include "config.h"
 #include "cmd-forward.h"
 #include "cmd-get.h"
@@ -841,6 +842,7 @@ static const struct main_cmd {
     {"get", cmd_get_main},   {"describe", cmd_describe_main},
     {"logs", cmd_logs_main}, {"port-forward", cmd_portforward_main},
     {"exec", cmd_exec_main},
+    {"explain", cmd_explain_main},
 };
 
 /* `kpod [flags] get ... [flags]`: hand the subcommand an argv starting with
