@@ -321,8 +321,9 @@ simdisco_namespace_create(struct simreq *r, char **args)
         return;
     }
     simdisco_ensure_namespace(r->sim, name);
-    cJSON_Delete(o);
+    /* name points into o: look the new object up before freeing it. */
     s = simstore_get(r->sim->store, &simres_namespaces, NULL, name);
+    cJSON_Delete(o);
     kbuf_init(&b);
     simlist_full_object(&b, &simres_namespaces, s);
     simhttp_respond(r, 201, "application/json", b.data, b.len, NULL);
