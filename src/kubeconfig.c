@@ -715,37 +715,50 @@ fail:
     return NULL;
 }
 
-struct kube_ctx *
-kubeconfig_load(const struct kube_opts *o, char **cause)
+/* Read the kubeconfig files kubectl would (--kubeconfig, else each
+ * existing file of KUBECONFIG, else ~/.kube/config) into m. 0 (m may hold
+ * no file), or -1 with *cause. *deflt gets the default path when used. */
+static int
+kc_load_files(const struct kube_opts *o, struct kc_merged *m, char **deflt,
+              char **cause)
 {
-    struct kc_merged m = {0};
-    struct kube_ctx *c = NULL;
-    const char      *env = getenv("KUBECONFIG");
-    const char      *home = getenv("HOME");
-    char            *deflt = NULL;
+    const char *env = getenv("KUBECONFIG");
+    const char *home = getenv("HOME");
 
-    *cause = NULL;
-    if (o->kubeconfig != NULL) {
-        if (kc_add_file(&m, o->kubeconfig, cause) != 0)
-            goto out;
-    } else if (env != NULL && *env != '\0') {
+    if (o->kubeconfig != NULL)
+        return kc_add_file(m, o->kubeconfig, cause);
+    if (env != NULL && *env != '\0') {
         char *list = xstrdup(env), *save = NULL, *p;
 
         for (p = strtok_r(list, ":", &save); p != NULL;
              p = strtok_r(NULL, ":", &save)) {
             if (!kc_exists(p))
                 continue; /* missing files are skipped */
-            if (kc_add_file(&m, p, cause) != 0) {
+            if (kc_add_file(m, p, cause) != 0) {
                 free(list);
-                goto out;
+                return -1;
             }
         }
         free(list);
     } else if (home != NULL && *home != '\0') {
-        deflt = xasprintf("%s/.kube/config", home);
-        if (kc_exists(deflt) && kc_add_file(&m, deflt, cause) != 0)
-            goto out;
+        *deflt = xasprintf("%s/.kube/config", home);
+        if (kc_exists(*deflt) && kc_add_file(m, *deflt, cause) != 0)
+            return -1;
     }
+    return 0;
+}
+
+struct kube_ctx *
+kubeconfig_load(const struct kube_opts *o, char **cause)
+{
+    struct kc_merged m = {0};
+    struct kube_ctx *c = NULL;
+    const char      *env = getenv("KUBECONFIG");
+    char            *deflt = NULL;
+
+    *cause = NULL;
+    if (kc_load_files(o, &m, &deflt, cause) != 0)
+        goto out;
     if (m.nfiles > 0) {
         c = kc_resolve(&m, o, cause);
         goto out;
@@ -768,6 +781,60 @@ out:
     free(deflt);
     kc_merged_done(&m);
     return c;
+}
+
+static int
+kc_name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int
+kubeconfig_contexts(const struct kube_opts *o, char ***names, size_t *n,
+                    char **current, char **cause)
+{
+    struct kc_merged m = {0};
+    char            *deflt = NULL;
+    size_t           i, j, k;
+    int              rc = -1;
+
+    *names = NULL;
+    *n = 0;
+    *current = NULL;
+    *cause = NULL;
+    if (kc_load_files(o, &m, &deflt, cause) != 0)
+        goto out;
+    for (i = 0; i < m.nfiles; i++) {
+        const cJSON *arr =
+            cJSON_GetObjectItemCaseSensitive(m.files[i].doc, "contexts");
+        const cJSON *e;
+
+        cJSON_ArrayForEach(e, arr)
+        {
+            const char *name = kc_str(e, "name");
+
+            if (name == NULL)
+                continue;
+            for (k = 0; k < *n; k++)
+                if (strcmp((*names)[k], name) == 0)
+                    break;
+            if (k < *n)
+                continue; /* the first file that names it wins */
+            *names = xrealloc(*names, (*n + 1) * sizeof **names);
+            (*names)[(*n)++] = xstrdup(name);
+        }
+    }
+    /* kubectl config get-contexts prints them sorted by name. */
+    if (*n > 1)
+        qsort(*names, *n, sizeof **names, kc_name_cmp);
+    for (j = 0; j < *n && m.current != NULL; j++)
+        if (strcmp((*names)[j], m.current) == 0)
+            *current = xstrdup(m.current);
+    rc = 0;
+out:
+    free(deflt);
+    kc_merged_done(&m);
+    return rc;
 }
 
 struct kube_ctx *

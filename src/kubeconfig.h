@@ -79,6 +79,14 @@ int kube_opts_flag(struct kube_opts *, int argc, char **argv, int *i,
  * suggests `kpod --demo`). */
 struct kube_ctx *kubeconfig_load(const struct kube_opts *, char **cause);
 
+/* The context names of the kubeconfig the opts select (merged like
+ * kubeconfig_load, sorted by name like `kubectl config get-contexts`);
+ * *current gets current-context when it names one of them, else NULL.
+ * All owned by the caller. 0 (no kubeconfig file: no names), or -1 with
+ * *cause (a file that can't be read or parsed). */
+int kubeconfig_contexts(const struct kube_opts *, char ***names, size_t *n,
+                        char **current, char **cause);
+
 /* A context for a plain URL (the demo sim): no TLS, no credentials. */
 struct kube_ctx *kube_ctx_for_url(const char *url, const char *ns);
 
