@@ -28,6 +28,7 @@
 #include "kubeconfig.h"
 #include "loop.h"
 #include "reflector.h"
+#include "session.h"
 #include "sim.h"
 #include "store.h"
 #include "theme.h"
@@ -383,11 +384,10 @@ main_find_command(int argc, char **argv)
 struct main_app {
     uv_loop_t          loop;
     struct kloop      *kloop;
-    struct kclient    *client;
+    struct session    *session; /* the connection, its client and watches */
     struct store      *pods;
-    struct reflector  *reflector;
     struct store      *events;     /* the detail panes' events */
-    struct reflector  *events_ref; /* fills events */
+    struct store      *namespaces; /* the namespace picker's */
     struct main_req   *reqs;       /* mutations in flight */
     struct ui         *ui;
     struct sim_thread *sim;
@@ -414,15 +414,13 @@ main_kloop_closed(void *data)
     app->watchdog_on = 0;
 }
 
-/* One of the UI and the reflector finished closing; after both, the client
- * and the curl glue go. */
+/* The UI and the session finished closing; after both, the curl glue
+ * goes. */
 static void
 main_closed_one(struct main_app *app)
 {
     if (--app->closing > 0)
         return;
-    kclient_free(app->client);
-    app->client = NULL;
     kloop_close(app->kloop, main_kloop_closed, app);
     app->kloop = NULL;
 }
@@ -434,12 +432,11 @@ main_ui_closed(void *data)
 }
 
 static void
-main_reflector_closed(struct reflector *r, void *data)
+main_session_closed(void *data)
 {
     struct main_app *app = data;
 
-    (void)r;
-    app->reflector = NULL;
+    app->session = NULL;
     main_closed_one(app);
 }
 
@@ -498,7 +495,8 @@ main_pod_request(struct main_app *app, const char *ns, const char *name,
     mr->what = what;
     mr->done = done;
     o->path = path;
-    mr->req = khttp_request(app->client, o, done_cb, mr, cause);
+    mr->req =
+        khttp_request(session_client(app->session), o, done_cb, mr, cause);
     if (mr->req == NULL) {
         free(mr->what);
         free(mr);
@@ -581,24 +579,14 @@ main_get_pod(void *data, const char *ns, const char *name)
     }
 }
 
+/* Drop the UI's requests in flight (quit, or the client changes). */
 static void
-main_events_closed(struct reflector *r, void *data)
+main_cancel_requests(struct main_app *app)
 {
-    struct main_app *app = data;
-
-    (void)r;
-    app->events_ref = NULL;
-    main_closed_one(app);
-}
-
-static void
-main_events_status(struct reflector *r, void *data)
-{
-    const struct reflector_status *st = reflector_status(r);
-
-    (void)data;
-    klog("events: state %d%s%s", (int)st->state, st->error ? ": " : "",
-         st->error ? st->error : "");
+    while (app->reqs != NULL) {
+        khttp_cancel(app->reqs->req);
+        main_req_unlink(app->reqs);
+    }
 }
 
 static void
@@ -620,17 +608,11 @@ main_quit(struct ui *ui, void *data)
     (void)ui;
     /* The terminal comes back at once (ui_close restores it first); the
      * network shutdown follows, bounded by the watchdog. */
-    app->closing = 1 + (app->reflector != NULL) + (app->events_ref != NULL);
-    while (app->reqs != NULL) {
-        khttp_cancel(app->reqs->req);
-        main_req_unlink(app->reqs);
-    }
+    app->closing = 2;
+    main_cancel_requests(app);
     app->ui = NULL;
     ui_close(ui, main_ui_closed, app);
-    if (app->reflector != NULL)
-        reflector_close(app->reflector, main_reflector_closed, app);
-    if (app->events_ref != NULL)
-        reflector_close(app->events_ref, main_events_closed, app);
+    session_close(app->session, main_session_closed, app);
     uv_timer_init(&app->loop, &app->watchdog);
     uv_timer_start(&app->watchdog, main_watchdog_cb, 5000, 0);
     uv_unref((uv_handle_t *)&app->watchdog);
@@ -638,15 +620,26 @@ main_quit(struct ui *ui, void *data)
 }
 
 static void
-main_reflector_status(struct reflector *r, void *data)
+main_session_status(struct session *s, const struct reflector_status *st,
+                    void *data)
 {
-    struct main_app               *app = data;
-    const struct reflector_status *st = reflector_status(r);
+    struct main_app *app = data;
 
+    (void)s;
     klog("pods: state %d%s%s", (int)st->state, st->error ? ": " : "",
          st->error ? st->error : "");
     if (app->ui != NULL)
         ui_set_conn(app->ui, st);
+}
+
+/* Another context or namespace: requests on the old client stop. */
+static void
+main_session_changed(struct session *s, void *data)
+{
+    struct main_app *app = data;
+
+    (void)s;
+    main_cancel_requests(app);
 }
 
 /* Write the demo URL to path atomically (a reader never sees half). */
@@ -708,42 +701,55 @@ main_demo(struct main_app *app, const struct main_opts *o, char **cause)
 static int
 main_dashboard(const struct main_opts *o)
 {
-    struct ui_pod_ops     pod_ops = {.delete_pod = main_delete_pod,
-                                     .patch_pod = main_patch_pod};
-    struct main_app       app;
-    struct kube_ctx      *ctx = NULL;
-    struct reflector_opts ropts;
-    struct ui_opts        uo;
-    char                 *cause = NULL, *path = NULL, *ctxname = NULL;
-    struct config        *cfg;
-    struct keymap        *km = NULL;
-    struct theme         *theme = NULL;
-    struct kbuf           note;
-    int                   rc, readonly;
+    struct ui_pod_ops      pod_ops = {.delete_pod = main_delete_pod,
+                                      .patch_pod = main_patch_pod};
+    struct main_app        app;
+    struct kube_ctx       *demo = NULL;
+    const struct kube_ctx *ctx;
+    struct session_opts    so;
+    struct ui_opts         uo;
+    char                  *cause = NULL, *ctxname = NULL;
+    struct config         *cfg = NULL;
+    struct keymap         *km = NULL;
+    struct theme          *theme = NULL;
+    struct kbuf            note;
+    int                    rc, readonly;
 
     memset(&app, 0, sizeof app);
     memset(&uo, 0, sizeof uo);
     pod_ops.data = &app;
-    if (o->demo)
-        ctx = main_demo(&app, o, &cause);
-    else
-        ctx = kubeconfig_load(&o->kube, &cause);
-    if (ctx == NULL) {
+    if (o->demo && (demo = main_demo(&app, o, &cause)) == NULL) {
         fprintf(stderr, "kpod: %s\n", cause);
         free(cause);
         if (app.sim != NULL)
             sim_thread_stop(app.sim);
         return 1;
     }
-    if (o->kube.all_ns)
-        ctx->all_ns = 1;
-    klog("server %s context \"%s\" namespace %s%s", ctx->server, ctx->context,
-         ctx->ns, ctx->all_ns ? " (all)" : "");
 
     uv_loop_init(&app.loop);
     app.kloop = kloop_create(&app.loop);
-    app.client = kclient_create(app.kloop, ctx);
     app.pods = store_create(&store_pod_ops);
+    app.events = store_create(&event_store_ops);
+    app.namespaces = store_create(&session_namespace_ops);
+    memset(&so, 0, sizeof so);
+    so.kube = o->kube;
+    so.ctx = demo;
+    so.pods = app.pods;
+    so.events = app.events;
+    so.namespaces = app.namespaces;
+    so.status = main_session_status;
+    so.changed = main_session_changed;
+    so.data = &app;
+    app.session = session_create(app.kloop, &so, &cause);
+    kube_ctx_free(demo);
+    if (app.session == NULL) {
+        fprintf(stderr, "kpod: %s\n", cause);
+        free(cause);
+        app.exit_code = 1;
+        kloop_close(app.kloop, main_kloop_closed, &app);
+        goto run;
+    }
+    ctx = session_ctx(app.session);
     ctxname = xstrdup(ctx->context[0] != '\0' ? ctx->context : ctx->server);
     uo.context = ctxname;
     uo.ns = ctx->ns;
@@ -784,7 +790,6 @@ main_dashboard(const struct main_opts *o)
         if (n > 1)
             kbuf_printf(&note, " (and %zu more problems, see --log)", n - 1);
     }
-    app.events = store_create(&event_store_ops);
     uo.events = app.events;
     uo.get_pod = main_get_pod;
     uo.get_pod_data = &app;
@@ -796,35 +801,23 @@ main_dashboard(const struct main_opts *o)
         fprintf(stderr, "kpod: %s\n", cause);
         free(cause);
         app.exit_code = 1;
-        kclient_free(app.client);
-        kloop_close(app.kloop, main_kloop_closed, &app);
+        app.closing = 1;
+        session_close(app.session, main_session_closed, &app);
     } else {
-        path = kube_ctx_pods_path(ctx);
-        memset(&ropts, 0, sizeof ropts);
-        ropts.path = path;
-        app.reflector = reflector_create(app.client, app.pods, &ropts,
-                                         main_reflector_status, &app);
-        reflector_start(app.reflector);
-        free(path);
-        path = ctx->all_ns ? xstrdup("/api/v1/events")
-                           : xasprintf("/api/v1/namespaces/%s/events", ctx->ns);
-        ropts.path = path;
-        app.events_ref = reflector_create(app.client, app.events, &ropts,
-                                          main_events_status, &app);
-        reflector_start(app.events_ref);
+        session_start(app.session);
         if (note.len > 0)
             ui_message(app.ui, "%s", note.data);
     }
     kbuf_done(&note);
 
+run:
     uv_run(&app.loop, UV_RUN_DEFAULT);
     rc = uv_loop_close(&app.loop);
     if (rc != 0)
         klog("uv_loop_close: %s", uv_strerror(rc));
     store_free(app.pods);
     store_free(app.events);
-    kube_ctx_free(ctx);
-    free(path);
+    store_free(app.namespaces);
     free(ctxname);
     keymap_free(km);
     theme_free(theme);
