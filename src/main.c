@@ -384,7 +384,8 @@ main_find_command(int argc, char **argv)
 struct main_app {
     uv_loop_t          loop;
     struct kloop      *kloop;
-    struct session    *session; /* the connection, its client and watches */
+    struct session    *session;   /* the connection, its client and watches */
+    struct kclient    *ui_client; /* the client the UI has */
     struct store      *pods;
     struct store      *events;     /* the detail panes' events */
     struct store      *namespaces; /* the namespace picker's */
@@ -638,8 +639,11 @@ main_session_changed(struct session *s, void *data)
 {
     struct main_app *app = data;
 
-    (void)s;
     main_cancel_requests(app);
+    /* A namespace switch keeps the client, and the panes that use it. */
+    if (app->ui != NULL && session_client(s) != app->ui_client)
+        ui_set_client(app->ui, session_client(s));
+    app->ui_client = session_client(s);
 }
 
 /* Write the demo URL to path atomically (a reader never sees half). */
@@ -793,7 +797,7 @@ main_dashboard(const struct main_opts *o)
     uo.events = app.events;
     uo.get_pod = main_get_pod;
     uo.get_pod_data = &app;
-    uo.client = app.client;
+    uo.client = app.ui_client = session_client(app.session);
     uo.pod_ops =
         readonly ? NULL : &pod_ops; /* --readonly: nothing to send with */
     app.ui = ui_create(&app.loop, app.pods, &uo, main_quit, &app, &cause);
@@ -834,8 +838,7 @@ static const struct main_cmd {
 } main_cmds[] = {
     {"get", cmd_get_main},   {"describe", cmd_describe_main},
     {"logs", cmd_logs_main}, {"port-forward", cmd_portforward_main},
-    {"exec", cmd_exec_main},
-    {"explain", cmd_explain_main},
+    {"exec", cmd_exec_main}, {"explain", cmd_explain_main},
 };
 
 /* `kpod [flags] get ... [flags]`: hand the subcommand an argv starting with
