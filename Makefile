@@ -8,7 +8,7 @@ BUILD_FUZZ ?= build-fuzz
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CTEST_ARGS ?= --output-on-failure
 
-.PHONY: all deps build demo test test-main test-asan test-fuzz clean format
+.PHONY: all deps build demo test test-main test-asan test-fuzz package clean format
 
 all: build
 
@@ -49,6 +49,10 @@ $(BUILD_FUZZ)/CMakeCache.txt:
 test-fuzz: $(BUILD_FUZZ)/CMakeCache.txt
 	cmake --build $(BUILD_FUZZ) -j$(JOBS) --target fuzzers
 	cd $(BUILD_FUZZ) && ctest $(CTEST_ARGS) -L fuzz
+
+# The Debian package (CPack; Depends from dpkg-shlibdeps): $(BUILD)/kpod_*.deb
+package: build
+	cd $(BUILD) && cpack -G DEB
 
 format:
 	clang-format -i src/*.c src/*.h src/*/*.c src/*/*.h ui/*.c ui/*.h
