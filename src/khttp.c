@@ -65,7 +65,8 @@ struct khttp_req {
     int               retry_after; /* seconds, -1 = none */
     int               cancelled;
     int               in_done;
-    uv_timer_t        timer; /* Retry-After wait */
+    int               in_tail; /* on_line is getting the cut last line */
+    uv_timer_t        timer;   /* Retry-After wait */
     int               timer_live;
     int               waiting;      /* in the client's credential queue */
     int               auth_retried; /* re-sent once after a 401 */
@@ -612,11 +613,17 @@ khttp_finished(CURL *easy, CURLcode rc, void *data)
                        (uint64_t)r->retry_after * 1000, 0);
         return;
     }
+    /* The kloop has let go of the handle: from here a khttp_cancel from a
+     * callback must only mark the request, which is freed below (it used
+     * to be freed inside the cancel and then again here). */
+    r->in_done = 1;
     if (r->on_line != NULL && status >= 200 && status < 300 && r->buf.len > 0 &&
         !r->skipping) {
         /* The stream ended inside a line: hand over the tail as is. */
         r->lines++;
+        r->in_tail = 1;
         r->on_line(r, r->buf.data, r->buf.len, 0, r->data);
+        r->in_tail = 0;
         kbuf_reset(&r->buf);
         resp.tail_cut = 1;
     }
@@ -772,6 +779,12 @@ static void
 khttp_released(CURL *easy, void *data)
 {
     khttp_req_free(data);
+}
+
+int
+khttp_line_is_cut(const struct khttp_req *r)
+{
+    return r->in_tail;
 }
 
 void

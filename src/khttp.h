@@ -26,7 +26,7 @@ struct khttp_response {
      * transport error ("Get "URL": connection refused" style). */
     const char *error;
     const char *reason;      /* Status.reason ("Expired", "NotFound") or NULL */
-    int         transport; /* the CURLcode of a transport failure, else 0 */
+    int         transport;   /* the CURLcode of a transport failure, else 0 */
     int         retry_after; /* the server's Retry-After seconds, or -1 */
     /* Streaming: the body ended inside a line, so the last line handed to
      * on_line (just before this callback) had no newline: with an error
@@ -80,6 +80,11 @@ CURL *kclient_easy(struct kclient *, const char *path,
  * then never called); otherwise done_cb runs exactly once, later. */
 struct khttp_req *khttp_request(struct kclient *, const struct khttp_opts *,
                                 khttp_done_cb, void *data, char **cause);
+
+/* Inside on_line: 1 when this line is the unterminated tail of a stream
+ * that ended (cut short, e.g. the server closed a slow watch mid-line);
+ * done_cb follows with tail_cut set. */
+int khttp_line_is_cut(const struct khttp_req *);
 
 /* Abort; done_cb will not be called. Safe inside the request's own
  * callbacks. The request is freed (now or shortly). */

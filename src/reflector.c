@@ -326,6 +326,16 @@ refl_event(struct khttp_req *q, const char *line, size_t len, int too_long,
     ev = too_long ? NULL : cJSON_ParseWithLength(line, len);
     type = cJSON_GetObjectItemCaseSensitive(ev, "type");
     obj = cJSON_GetObjectItemCaseSensitive(ev, "object");
+    if ((!cJSON_IsString(type) || !cJSON_IsObject(obj)) && !too_long &&
+        khttp_line_is_cut(q)) {
+        /* The stream ended inside this event (a server dropping a slow
+         * watch does that): like client-go's unexpected EOF, a normal end;
+         * the watch resumes from the last version seen, which resends it. */
+        klog("%s: the watch ended inside an event (%zu bytes); resuming",
+             r->path, len);
+        cJSON_Delete(ev);
+        return;
+    }
     if (!cJSON_IsString(type) || !cJSON_IsObject(obj)) {
         char *why = xasprintf("malformed watch event from %s (%zu bytes%s)",
                               r->path, len, too_long ? ", too long" : "");
