@@ -7,6 +7,7 @@
 #define KPOD_SIMLOGS_INT_H
 
 #include <cjson/cJSON.h>
+#include <time.h>
 
 #include "simlogs.h"
 #include "util.h"
@@ -31,6 +32,18 @@ struct simlogs_inst {
     double  rate;
 };
 
+/* Per-stream formatting cache: the broken-down time and the timestamp
+ * text of the current second (lines come thousands per second). */
+struct simlogs_clock {
+    int       valid, stamp_valid;
+    time_t    sec, stamp_sec;
+    struct tm tm;
+    char      stamp[32]; /* "YYYY-MM-DDTHH:MM:SS." */
+    size_t    stamp_len;
+};
+
+enum simlogs_style { STYLE_APP, STYLE_HTTP_GO, STYLE_NGINX, STYLE_QUIET };
+
 struct simlogs_stream {
     struct simlogs        *logs;
     struct simlogs_stream *next, *prev;
@@ -44,14 +57,19 @@ struct simlogs_stream {
     uint64_t               next_seq;   /* the next real line */
     int64_t                limit;      /* bytes left, -1 = unlimited */
     uv_timer_t             timer;
+    enum simlogs_style     style;
+    struct simlogs_clock   clock;
 };
-
-enum simlogs_style { STYLE_APP, STYLE_HTTP_GO, STYLE_NGINX, STYLE_QUIET };
 
 /* simlogs.c */
 int64_t            simlogs_now_ns(void);
 enum simlogs_style simlogs_style(const char *image);
 void               simlogs_inst_done(struct simlogs_inst *);
+/* The text of generated line i stamped t (no newline) into line (cap
+ * bytes, >= 512); returns its length. clk may start zeroed. */
+size_t simlogs_text(char *line, size_t cap, struct simlogs_clock *clk,
+                    const struct simlogs_inst *in, enum simlogs_style style,
+                    int64_t i, int64_t t);
 
 /* simlogs-query.c: a metav1.Status as JSON text (caller frees). */
 char *simlogs_query_status(int code, const char *reason, const char *message);

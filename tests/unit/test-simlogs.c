@@ -11,10 +11,12 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cjson/cJSON.h>
 #include <cmocka.h>
 
+#include "simlogs-int.h"
 #include "simlogs.h"
 #include "util.h"
 
@@ -575,6 +577,125 @@ test_since_time_nanoseconds(void **state)
     finish(&loop, logs);
 }
 
+/* ---- the generator's text against the snprintf formatting it replaced
+ * (kept here as the reference: the output must not change) ---- */
+
+static uint64_t
+ref_mix(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return x;
+}
+
+/* The text of line i (without the newline). */
+static void
+ref_text(struct kbuf *out, const struct simlogs_inst *in,
+         enum simlogs_style style, int64_t i, int64_t t)
+{
+    static const char *const paths[] = {"/",
+                                        "/",
+                                        "/",
+                                        "/healthz",
+                                        "/index.html",
+                                        "/api/items",
+                                        "/favicon.ico",
+                                        "/login"};
+    static const char *const agents[] = {
+        "kube-probe/1.32", "curl/7.88.1",
+        "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 "
+        "Firefox/128.0",
+        "Go-http-client/1.1"};
+    static const char *const words[] = {"processed job",  "cache refresh",
+                                        "synced items",   "heartbeat",
+                                        "flushed buffer", "accepted task"};
+    static const char *const months[] = {"Jan", "Feb", "Mar", "Apr",
+                                         "May", "Jun", "Jul", "Aug",
+                                         "Sep", "Oct", "Nov", "Dec"};
+    uint64_t    h = ref_mix((uint64_t)i * 1000003u + (uint64_t)in->restart);
+    const char *path = paths[h % nitems(paths)];
+    int         status = strcmp(path, "/favicon.ico") == 0 ? 404 : 200;
+    time_t      s = (time_t)(t / 1000000000);
+    struct tm   tm;
+    char        ip[32], line[512];
+    char       *b = line;
+    size_t      n = sizeof line;
+
+    gmtime_r(&s, &tm);
+    snprintf(ip, sizeof ip, "10.244.%d.%d", (int)((h >> 8) % 3),
+             (int)((h >> 16) % 250) + 2);
+    switch (style) {
+    case STYLE_HTTP_GO:
+        if (i == 0) {
+            snprintf(b, n, "Listening on :8080 (pod %s)", in->pod);
+            break;
+        }
+        snprintf(b, n, "%04d/%02d/%02d %02d:%02d:%02d %s %s %s %d %dus \"%s\"",
+                 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                 tm.tm_min, tm.tm_sec, ip, (h >> 24) % 9 ? "GET" : "POST", path,
+                 status, (int)((h >> 32) % 900) + 40,
+                 agents[(h >> 40) % nitems(agents)]);
+        break;
+    case STYLE_NGINX:
+        snprintf(b, n,
+                 "%s - - [%02d/%s/%04d:%02d:%02d:%02d +0000] \"%s %s "
+                 "HTTP/1.1\" %d %d \"-\" \"%s\" \"-\"",
+                 ip, tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900,
+                 tm.tm_hour, tm.tm_min, tm.tm_sec,
+                 (h >> 24) % 9 ? "GET" : "HEAD", path, status,
+                 status == 200 ? 612 : 169, agents[(h >> 40) % nitems(agents)]);
+        break;
+    default:
+        if (i == 0) {
+            snprintf(b, n, "starting %s (%s), restart %d", in->container,
+                     in->image, in->restart);
+            break;
+        }
+        snprintf(b, n, "level=%s msg=\"%s\" container=%s n=%lld took=%dms",
+                 h % 17 == 0 ? "warn" : "info", words[(h >> 8) % nitems(words)],
+                 in->container, (long long)i, (int)((h >> 20) % 250) + 1);
+        break;
+    }
+    kbuf_append(out, line, strnlen(line, sizeof line));
+}
+
+static void
+test_text_matches_reference(void **state)
+{
+    static const enum simlogs_style styles[] = {STYLE_APP, STYLE_HTTP_GO,
+                                                STYLE_NGINX};
+    struct simlogs_inst             in = {.pod = "web-7d4b9c",
+                                          .container = "app",
+                                          .image = "registry.example.com/app:1.2",
+                                          .restart = 3};
+    struct simlogs_clock            clk = {0};
+    struct kbuf                     want;
+    char                            line[640];
+    int64_t                         i, t0 = 1714557600LL * 1000000000LL;
+    size_t                          k, n;
+
+    (void)state;
+    kbuf_init(&want);
+    for (k = 0; k < nitems(styles); k++) {
+        for (i = 0; i < 5000; i++) {
+            /* 7 ms apart: many lines per second, crossing seconds,
+             * minutes, a day and a month (the clock cache). */
+            int64_t t = t0 + i * 7000000LL +
+                        (i > 4000 ? 86400LL * 31 * 1000000000LL : 0);
+
+            kbuf_reset(&want);
+            ref_text(&want, &in, styles[k], i, t);
+            n = simlogs_text(line, sizeof line, &clk, &in, styles[k], i, t);
+            assert_int_equal(n, want.len);
+            assert_memory_equal(line, want.data, n);
+        }
+    }
+    kbuf_done(&want);
+}
+
 int
 main(void)
 {
@@ -587,6 +708,7 @@ main(void)
         cmocka_unit_test(test_access_lines_merge),
         cmocka_unit_test(test_cancel_inside_write),
         cmocka_unit_test(test_since_time_nanoseconds),
+        cmocka_unit_test(test_text_matches_reference),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
