@@ -25,7 +25,7 @@
 #include <string.h>
 
 #define MAXPODS 64
-#define MAXHIST 1024
+#define MAXHIST 2048
 
 struct fpod {
     char name[32];
@@ -65,6 +65,8 @@ static struct {
     int           expire_continue;  /* a continue token gets 410 */
     int           unpaged_lists;    /* lists without a limit */
     size_t        cut_next; /* send only this much of the next event, end */
+    int           chunked;  /* watch bodies in random 1..63-byte chunks */
+    unsigned      seed;
 } api;
 
 static void
@@ -115,6 +117,29 @@ fsendn(struct fconn *c, const char *s, size_t n)
     w->data = xstrndup(s, n);
     b = uv_buf_init(w->data, (unsigned)n);
     uv_write(w, (uv_stream_t *)&c->tcp, &b, 1, fwrite_done);
+}
+
+/* A watch line as HTTP chunks of random sizes: curl hands each chunk to
+ * the write callback apart, so lines arrive split at every offset. */
+static void
+fsend_line(struct fconn *c, const char *s)
+{
+    size_t n = strlen(s), off, k;
+
+    if (!api.chunked) {
+        fsend(c, s);
+        return;
+    }
+    for (off = 0; off < n; off += k) {
+        char *ch;
+
+        k = (size_t)(rand_r(&api.seed) % 63) + 1;
+        if (k > n - off)
+            k = n - off;
+        ch = xasprintf("%zx\r\n%.*s\r\n", k, (int)k, s + off);
+        fsend(c, ch);
+        free(ch);
+    }
 }
 
 static void
@@ -283,10 +308,12 @@ serve_watch(struct fconn *c, const char *path)
         fend(c);
         return;
     }
-    fsend(c, "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n");
+    fsend(c, api.chunked
+                 ? "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                 : "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n");
     for (i = 0; i < api.nhist; i++)
         if (api.hist[i].rv > from)
-            fsend(c, api.hist[i].line);
+            fsend_line(c, api.hist[i].line);
     c->watching = 1;
     c->next = api.watchers;
     api.watchers = c;
@@ -375,7 +402,7 @@ api_event(const char *type, struct fpod *p)
             fsendn(c, api.hist[api.nhist].line, api.cut_next);
             fend(c);
         } else
-            fsend(c, api.hist[api.nhist].line);
+            fsend_line(c, api.hist[api.nhist].line);
     }
     api.cut_next = 0;
     api.nhist++;
@@ -653,6 +680,42 @@ test_cut_event_resumes(void **state)
     env_done(&e);
 }
 
+/* Many events, each split at random offsets across HTTP chunks: every
+ * one is decoded, on the first watch (no malformed line, no restart). */
+static void
+test_random_chunks_decoded(void **state)
+{
+    static const char *const phases[] = {"Pending", "Running", "Succeeded",
+                                         "Failed", "Unknown"};
+    struct env               e;
+    int                      i;
+
+    env_init(&e, 5);
+    api.chunked = 1;
+    api.seed = 7;
+    for (i = 0; i < 20; i++)
+        api_create(i, "Pending");
+    reflector_start(e.refl);
+    RUN_UNTIL(&e, live(&e) && in_sync(&e));
+    for (i = 0; i < 600; i++) {
+        int k = (int)(rand_r(&api.seed) % 20);
+
+        if (i % 100 == 99)
+            api_bookmark();
+        api_modify(k, phases[rand_r(&api.seed) % 5]);
+        if (i % 50 == 0)
+            uv_run(&e.uv, UV_RUN_NOWAIT); /* let some go out meanwhile */
+    }
+    api_delete(3);
+    api_create(30, "Running");
+    RUN_UNTIL(&e, in_sync(&e));
+    assert_int_equal(api.lists, 1);
+    assert_int_equal(api.watches, 1);
+    assert_int_equal(e.malformed, 0);
+    assert_null(reflector_status(e.refl)->error);
+    env_done(&e);
+}
+
 static void
 expire_case(int http)
 {
@@ -826,6 +889,7 @@ main(void)
         cmocka_unit_test(test_list_pages_and_watch),
         cmocka_unit_test(test_drop_resumes_without_relist),
         cmocka_unit_test(test_cut_event_resumes),
+        cmocka_unit_test(test_random_chunks_decoded),
         cmocka_unit_test(test_expired_error_event),
         cmocka_unit_test(test_expired_http_status),
         cmocka_unit_test(test_garbage_restarts_with_backoff),
