@@ -29,6 +29,8 @@ struct simwatch {
     uint64_t              deadline;      /* loop ms */
     uint64_t              next_bookmark; /* loop ms, 0 = none */
     int                   final_bookmark_sent;
+    int                   replaying; /* initial ADDEDs or history replay */
+    size_t                allowance; /* backlog left by the replay */
     uv_timer_t            timer;
     struct simwatch      *next, *prev;
 };
@@ -99,6 +101,7 @@ static int
 simwatch_write(struct simwatch *w, struct kbuf *line)
 {
     struct sim *sim = w->sim;
+    size_t      queued;
 
     if (sim->opts.garbage_rate > 0 && sim_rand(sim) < sim->opts.garbage_rate) {
         static const char junk[] =
@@ -108,7 +111,16 @@ simwatch_write(struct simwatch *w, struct kbuf *line)
     }
     if (simhttp_stream_write(w->req, line->data, line->len) != 0)
         return -1;
-    if (simhttp_stream_queued(w->req) > SIMWATCH_MAX_QUEUE) {
+    /* Like the apiserver's watch cache, the initial events and the replay
+     * wait for the client however long they are; only a client that falls
+     * further behind on live events is dropped. (Counting the replay cut
+     * the watch after a big list under churn mid-line, again and again.) */
+    if (w->replaying)
+        return 0;
+    queued = simhttp_stream_queued(w->req);
+    if (queued < w->allowance)
+        w->allowance = queued; /* the client is draining the replay */
+    if (queued > SIMWATCH_MAX_QUEUE + w->allowance) {
         simwatch_end(w, END_ABORT);
         return -1;
     }
@@ -328,6 +340,7 @@ simwatch_start(struct simreq *r, const struct simres *res, const char *ns)
     r->cancel_data = w;
     simhttp_stream_begin(r, 200,
                          w->table ? SIMTABLE_CONTENT_TYPE : "application/json");
+    w->replaying = 1;
     if (initial) {
         struct simsnap **snaps;
         size_t           n, i;
@@ -349,8 +362,11 @@ simwatch_start(struct simreq *r, const struct simres *res, const char *ns)
             simwatch_end(w, END_CLEAN);
         return;
     }
-    if (w->req != NULL)
+    if (w->req != NULL) {
+        w->replaying = 0;
+        w->allowance = simhttp_stream_queued(w->req);
         simwatch_arm(w);
+    }
 }
 
 /* Snapshot of the open watches, so ending one may change the list. */
