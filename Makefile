@@ -8,7 +8,7 @@ BUILD_FUZZ ?= build-fuzz
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CTEST_ARGS ?= --output-on-failure
 
-.PHONY: all deps build demo test test-main test-asan test-fuzz package clean format
+.PHONY: all deps build demo test test-main test-asan test-fuzz package screenshots clean format
 
 all: build
 
@@ -53,6 +53,12 @@ test-fuzz: $(BUILD_FUZZ)/CMakeCache.txt
 # The Debian package (CPack; Depends from dpkg-shlibdeps): $(BUILD)/kpod_*.deb
 package: build
 	cd $(BUILD) && cpack -G DEB
+
+# screenshots/*.png from the real UI (tmux, aha, headless chromium).
+screenshots:
+	@sh scripts/install-deps.sh screenshots
+	@$(MAKE) --no-print-directory build
+	bash scripts/screenshots $(BUILD) screenshots
 
 format:
 	clang-format -i src/*.c src/*.h src/*/*.c src/*/*.h ui/*.c ui/*.h

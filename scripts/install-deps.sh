@@ -2,6 +2,8 @@
 # Installs, with apt-get, exactly the Debian 12 packages kpod needs to build
 # and test that are not installed yet. Works as root or through sudo; does
 # nothing (and needs neither) when everything is present.
+# `install-deps.sh screenshots` adds what scripts/screenshots needs (aha,
+# headless chromium, a monospace font); `make test` does not need them.
 set -eu
 
 PKGS="build-essential cmake pkg-config clang libclang-rt-14-dev
@@ -9,6 +11,9 @@ libuv1-dev libcurl4-openssl-dev libyaml-dev libcjson-dev libncursesw5-dev
 libwslay-dev libhttp-parser-dev libcmocka-dev
 tmux curl stunnel4 openssl python3 python3-kubernetes python3-yaml tzdata
 help2man dpkg-dev file"
+if [ "${1:-}" = screenshots ]; then
+	PKGS="$PKGS aha chromium fonts-dejavu-core"
+fi
 
 missing=""
 for p in $PKGS; do
