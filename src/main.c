@@ -16,6 +16,7 @@
 
 #include <uv.h>
 
+#include "cmd-apply.h"
 #include "cmd-describe.h"
 #include "cmd-explain.h"
 #include "config.h"
@@ -839,6 +840,8 @@ static const struct main_cmd {
     {"get", cmd_get_main},   {"describe", cmd_describe_main},
     {"logs", cmd_logs_main}, {"port-forward", cmd_portforward_main},
     {"exec", cmd_exec_main}, {"explain", cmd_explain_main},
+    {"apply", cmd_apply_main}, {"create", cmd_apply_main},
+    {"delete", cmd_apply_main},
 };
 
 /* `kpod [flags] get ... [flags]`: hand the subcommand an argv starting with
