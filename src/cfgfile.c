@@ -4,6 +4,7 @@
  * cause list, and the search path from DESIGN.md section 4. A file that is
  * not found or does not parse is one cause; the caller keeps its defaults.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -209,4 +210,57 @@ cfgfile_find(const char *dir, const char *name)
         free(roots[i]);
     }
     return path;
+}
+
+static int
+cfgfile_name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **
+cfgfile_names(const char *dir, size_t *n)
+{
+    char  *roots[4], **v = NULL;
+    size_t nv = 0, cap = 0, i, j;
+    int    nroots = 0;
+
+    if ((roots[nroots] = cfgfile_user_dir()) != NULL)
+        nroots++;
+    if ((roots[nroots] = cfgfile_exe_share()) != NULL)
+        nroots++;
+    roots[nroots++] = xstrdup(KPOD_DATADIR);
+    roots[nroots++] = xstrdup(KPOD_SOURCE_DIR);
+    for (int r = 0; r < nroots; r++) {
+        char          *path = xasprintf("%s/%s", roots[r], dir);
+        DIR           *d = opendir(path);
+        struct dirent *e;
+
+        while (d != NULL && (e = readdir(d)) != NULL) {
+            size_t len = strlen(e->d_name);
+
+            if (e->d_name[0] == '.' || len <= 5 ||
+                strcmp(e->d_name + len - 5, ".yaml") != 0)
+                continue;
+            if (nv == cap) {
+                cap = cap ? cap * 2 : 16;
+                v = xrealloc(v, cap * sizeof *v);
+            }
+            v[nv++] = xstrndup(e->d_name, len - 5);
+        }
+        if (d != NULL)
+            closedir(d);
+        free(path);
+        free(roots[r]);
+    }
+    if (nv > 0)
+        qsort(v, nv, sizeof *v, cfgfile_name_cmp);
+    for (i = j = 0; i < nv; i++) {
+        if (j > 0 && strcmp(v[j - 1], v[i]) == 0)
+            free(v[i]);
+        else
+            v[j++] = v[i];
+    }
+    *n = j;
+    return v;
 }

@@ -53,6 +53,10 @@ char *cfgfile_read(const char *path, size_t *len);
  * path: $XDG_CONFIG_HOME/kpod (or ~/.config/kpod), <exe>/../share/kpod,
  * KPOD_DATADIR, KPOD_SOURCE_DIR. Returns a path the caller frees, or NULL. */
 char *cfgfile_find(const char *dir, const char *name);
+/* The names (without ".yaml") of every file under dir/ in that search
+ * path, sorted, each once: what cfgfile_find would find. Caller frees
+ * each and the array. */
+char **cfgfile_names(const char *dir, size_t *n);
 /* The user's config directory ($XDG_CONFIG_HOME/kpod); caller frees. */
 char *cfgfile_user_dir(void);
 

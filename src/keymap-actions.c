@@ -11,7 +11,8 @@
     (KEYMAP_CTX(KEYMAP_GLOBAL) | KEYMAP_CTX(KEYMAP_PODS) |                     \
      KEYMAP_CTX(KEYMAP_DESCRIBE) | KEYMAP_CTX(KEYMAP_EVENTS) |                 \
      KEYMAP_CTX(KEYMAP_ANNOTATIONS) | KEYMAP_CTX(KEYMAP_YAML) |                \
-     KEYMAP_CTX(KEYMAP_LOGS) | KEYMAP_CTX(KEYMAP_HELP))
+     KEYMAP_CTX(KEYMAP_LOGS) | KEYMAP_CTX(KEYMAP_HELP) |                       \
+     KEYMAP_CTX(KEYMAP_EXPLAIN))
 #define PANES (ALL & ~KEYMAP_CTX(KEYMAP_GLOBAL))
 #define PODS KEYMAP_CTX(KEYMAP_PODS)
 #define LOGS KEYMAP_CTX(KEYMAP_LOGS)
@@ -58,6 +59,8 @@ const struct keymap_action keymap_actions[] = {
      "remove the annotation (asks first)"},
     {"yaml.managed-fields", KEYMAP_CTX(KEYMAP_YAML), 0,
      "show managedFields or hide them"},
+    {"explain.toggle", KEYMAP_CTX(KEYMAP_EXPLAIN), 0,
+     "expand the field or collapse it"},
     {"search.next", TEXT, 0, "next match"},
     {"search.prev", TEXT, 0, "previous match"},
     {"log.follow", LOGS, 0, "follow new lines or stop"},

@@ -16,7 +16,7 @@
 
 static const char *keymap_context_names[] = {
     "global", "pods", "describe", "events", "annotations",
-    "yaml",   "logs", "prompt",   "help",
+    "yaml",   "logs", "prompt",   "help",        "explain",
 };
 _Static_assert(nitems(keymap_context_names) == KEYMAP_NCONTEXTS,
                "one name per keymap context");

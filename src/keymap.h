@@ -23,6 +23,7 @@ enum keymap_context {
     KEYMAP_LOGS,
     KEYMAP_PROMPT,
     KEYMAP_HELP,
+    KEYMAP_EXPLAIN,
     KEYMAP_NCONTEXTS
 };
 #define KEYMAP_CTX(c) (1u << (c))

@@ -22,6 +22,7 @@
 
 struct cJSON;
 struct kclient;
+struct cmdline;
 
 enum {
     UI_PROMPT_NONE,
@@ -142,6 +143,7 @@ struct ui {
     struct view_help    help;
     const struct theme *theme;
     struct theme       *own_theme;
+    struct cmdline     *cmdline; /* the : line's state (ui/cmdline.c) */
 };
 
 /* Put p in the layout beside the focused pane and focus it. */
@@ -173,6 +175,11 @@ struct cJSON *ui_selected_pod(struct ui *);
 void ui_quit(struct ui *, const char *why);
 /* Run a command line (without the colon). */
 void ui_command(struct ui *, const char *line);
+
+/* Theme roles to the views' attributes again (after ui->theme changed). */
+void ui_colors(struct ui *);
+/* The status bar's key hint from the keys bound in km (caller frees). */
+char *ui_hint(const struct keymap *);
 
 /* Every action and command table, NULL-terminated lists. */
 extern const struct ui_action *const  ui_action_tables[];

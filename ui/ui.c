@@ -27,6 +27,8 @@
 #include "annotate.h"
 #include "cells.h"
 #include "keycode.h"
+#include "cmdline.h"
+#include "view-explain.h"
 #include "keymap.h"
 #include "screen.h"
 #include "store.h"
@@ -58,7 +60,7 @@ ui_bar_paint(void *data, WINDOW *win, int focused)
             t = xasprintf(" New annotation key: %s_",
                           ui->input.data ? ui->input.data : "");
         else if (ui->prompt == UI_PROMPT_COMMAND)
-            t = xasprintf(":%s_", ui->input.data ? ui->input.data : "");
+            t = cmdline_text(ui);
         else if (ui->prompt == UI_PROMPT_INPUT)
             t = xasprintf(" %s%s_", ui->pr_label,
                           ui->input.data ? ui->input.data : "");
@@ -622,6 +624,20 @@ ui_input_add(struct kbuf *b, int key)
 static int
 ui_prompt_key(struct ui *ui, int key)
 {
+    if (ui->prompt == UI_PROMPT_COMMAND) {
+        enum cmdline_result r = cmdline_key(ui, key);
+
+        if (r == CMDLINE_ACCEPT) {
+            char *cmd = xstrdup(ui->input.data ? ui->input.data : "");
+
+            ui_prompt_end(ui);
+            ui_command(ui, cmd);
+            free(cmd);
+        } else if (r == CMDLINE_CANCEL)
+            ui_prompt_end(ui);
+        screen_dirty(ui->screen, &ui->bar_pane, SCREEN_PAINT, "prompt");
+        return 1;
+    }
     if (ui->prompt == UI_PROMPT_REMOVE) {
         if (key == 'y' || key == 'Y') {
             char *k = xstrdup(ui->pr_key);
@@ -827,6 +843,7 @@ static void
 ui_act_command(struct ui *ui)
 {
     kbuf_reset(&ui->input);
+    cmdline_open(ui);
     ui_prompt_start(ui, UI_PROMPT_COMMAND);
 }
 
@@ -903,6 +920,8 @@ const struct ui_action *const ui_action_tables[] = {
 
 const struct ui_command *const ui_command_tables[] = {
     ui_core_commands,
+    ui_cmdline_commands,
+    ui_explain_commands,
     NULL,
 };
 
@@ -1117,7 +1136,7 @@ ui_tick_cb(uv_timer_t *t)
 /* Theme roles as the views' attributes. Without colours (NO_COLOR, mono,
  * a terminal without them) only attributes remain, and the bars are
  * reversed so they still stand out. */
-static void
+void
 ui_colors(struct ui *ui)
 {
     struct theme_curses tc;
@@ -1142,7 +1161,7 @@ ui_colors(struct ui *ui)
 
 /* The status bar's hint from the keys really bound in the pod list:
  * "j/k move  q quit " with the default keymap. */
-static char *
+char *
 ui_hint(const struct keymap *km)
 {
     static const char *names[] = {"cursor.down", "cursor.up", "pane.close",
@@ -1323,6 +1342,7 @@ ui_closed_one(struct ui *ui)
     widget_statusbar_done(&ui->bar);
     if (ui->stats != NULL)
         fclose(ui->stats);
+    cmdline_free(ui);
     keymap_free(ui->own_km);
     theme_free(ui->own_theme);
     if (ui->done_cb != NULL)
@@ -1373,6 +1393,7 @@ ui_set_client(struct ui *ui, struct kclient *client)
             break;
         ui_pane_close(ui, bound);
     }
+    cmdline_client_changed(ui);
     ui->client = client;
 }
 
@@ -1388,6 +1409,7 @@ ui_close(struct ui *ui, void (*done_cb)(void *), void *data)
      * hooks may hold the UI too */
     ui->open += 4;
     ui_close_panes(ui);
+    cmdline_stop(ui);
     store_unlisten(ui->store, ui_store_changed, ui);
     if (ui->events != NULL)
         store_unlisten(ui->events, ui_events_changed, ui);
