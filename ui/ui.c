@@ -1189,6 +1189,14 @@ ui_hint(const struct keymap *km)
     return hint;
 }
 
+/* The detail pane's movement and search keys come from the keymap. */
+static int
+ui_detail_action(struct ui *ui, struct ui_pane *p, const char *name)
+{
+    (void)p;
+    return view_detail_action(&ui->detail, name);
+}
+
 struct ui *
 ui_create(uv_loop_t *loop, struct store *pods, const struct ui_opts *opts,
           ui_quit_cb quit_cb, void *data, char **cause)
@@ -1256,6 +1264,7 @@ ui_create(uv_loop_t *loop, struct store *pods, const struct ui_opts *opts,
     ui->pods_up.open = 1;
     ui->detail_up.sp = &ui->detail.pane;
     ui->detail_up.ctx = KEYMAP_DESCRIBE;
+    ui->detail_up.action = ui_detail_action;
     ui->detail_up.open = 1;
     ui->detail_up.hidden = 1;
     ui->panes = &ui->pods_up;

@@ -485,8 +485,6 @@ view_detail_find(struct view_detail *v, int dir, int from_next)
 int
 view_detail_key(struct view_detail *v, int key)
 {
-    int page = v->body_height > 1 ? v->body_height - 1 : 1;
-
     if (v->mode == VIEW_DETAIL_NONE)
         return 0;
     if (v->searching) {
@@ -529,15 +527,23 @@ view_detail_key(struct view_detail *v, int key)
         screen_dirty(v->screen, &v->pane, SCREEN_PAINT, "search");
         return 1;
     }
+    return 0; /* everything else arrives as an action (view_detail_action) */
+}
+
+int
+view_detail_action(struct view_detail *v, const char *name)
+{
+    int page = v->body_height > 1 ? v->body_height - 1 : 1;
+
+    if (v->mode == VIEW_DETAIL_NONE)
+        return 0;
     if (v->mode == VIEW_DETAIL_ANNOTATIONS &&
-        (key == 'j' || key == 'k' || key == SCREEN_FKEY(KEY_DOWN) ||
-         key == SCREEN_FKEY(KEY_UP))) {
+        (strcmp(name, "cursor.down") == 0 || strcmp(name, "cursor.up") == 0)) {
         size_t i;
 
-        if ((key == 'j' || key == SCREEN_FKEY(KEY_DOWN)) &&
-            v->ann_sel + 1 < v->nann)
+        if (strcmp(name, "cursor.down") == 0 && v->ann_sel + 1 < v->nann)
             v->ann_sel++;
-        else if ((key == 'k' || key == SCREEN_FKEY(KEY_UP)) && v->ann_sel > 0)
+        else if (strcmp(name, "cursor.up") == 0 && v->ann_sel > 0)
             v->ann_sel--;
         /* keep the selected annotation's first line in view */
         for (i = 0; i < v->nlines; i++)
@@ -552,50 +558,35 @@ view_detail_key(struct view_detail *v, int key)
         screen_dirty(v->screen, &v->pane, SCREEN_PAINT, "select");
         return 1;
     }
-    switch (key) {
-    case 'j':
-    case SCREEN_FKEY(KEY_DOWN):
+    if (strcmp(name, "cursor.down") == 0) {
         if (v->top + 1 < v->nlines)
             v->top++;
-        break;
-    case 'k':
-    case SCREEN_FKEY(KEY_UP):
+    } else if (strcmp(name, "cursor.up") == 0) {
         if (v->top > 0)
             v->top--;
-        break;
-    case ' ':
-    case SCREEN_FKEY(KEY_NPAGE):
+    } else if (strcmp(name, "cursor.page-down") == 0) {
         v->top += (size_t)page;
         if (v->top >= v->nlines)
             v->top = v->nlines > 0 ? v->nlines - 1 : 0;
-        break;
-    case SCREEN_FKEY(KEY_PPAGE):
+    } else if (strcmp(name, "cursor.page-up") == 0) {
         v->top = v->top > (size_t)page ? v->top - (size_t)page : 0;
-        break;
-    case 'g':
-    case SCREEN_FKEY(KEY_HOME):
+    } else if (strcmp(name, "cursor.top") == 0) {
         v->top = 0;
-        break;
-    case 'G':
-    case SCREEN_FKEY(KEY_END):
+    } else if (strcmp(name, "cursor.bottom") == 0) {
         /* the last page */
         v->top =
             v->nlines > (size_t)page + 1 ? v->nlines - (size_t)page - 1 : 0;
-        break;
-    case '/':
+    } else if (strcmp(name, "filter") == 0) {
+        /* in a text pane, / searches */
         v->searching = 1;
         kbuf_reset(&v->typed);
         kbuf_puts(&v->typed, "");
-        break;
-    case 'n':
+    } else if (strcmp(name, "search.next") == 0) {
         view_detail_find(v, 1, 1);
-        break;
-    case 'N':
+    } else if (strcmp(name, "search.prev") == 0) {
         view_detail_find(v, -1, 1);
-        break;
-    default:
+    } else
         return 0;
-    }
     screen_dirty(v->screen, &v->pane, SCREEN_PAINT, "scroll");
     return 1;
 }

@@ -80,7 +80,12 @@ void view_detail_set_managed(struct view_detail *, int on);
  * shown. */
 void view_detail_set_full(struct view_detail *, const char *json,
                           const char *error);
-/* Scrolling and search keys; 1 when used. */
+/* Keys typed into a search (after filter, until Enter or Esc); 1 when
+ * used. Other keys go through the keymap to view_detail_action. */
 int view_detail_key(struct view_detail *, int key);
+/* A keymap action while the pane is focused (cursor.*, filter starts a
+ * search, search.next/prev): 1 when used. Keys are bound in the keymap's
+ * describe/events/yaml/annotations contexts, so rebinding works here. */
+int view_detail_action(struct view_detail *, const char *name);
 
 #endif
