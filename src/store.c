@@ -26,17 +26,27 @@ struct store_listener {
     void            *data;
 };
 
+struct store_log_reader {
+    int    used;
+    int    dropped; /* records it had not read were dropped */
+    size_t pos;     /* next record to read */
+};
+
 struct store {
-    const struct store_ops *ops;
-    struct store_entry    **by_key;
-    struct store_entry    **by_uid;
-    size_t                  nbuckets;
-    size_t                  count;
-    uint64_t                gen;
-    int                     batch;   /* nesting depth */
-    int                     changed; /* within the current batch */
-    struct store_listener  *listeners;
-    size_t                  nlisteners;
+    const struct store_ops  *ops;
+    struct store_entry     **by_key;
+    struct store_entry     **by_uid;
+    size_t                   nbuckets;
+    size_t                   count;
+    uint64_t                 gen;
+    int                      batch;   /* nesting depth */
+    int                      changed; /* within the current batch */
+    struct store_listener   *listeners;
+    size_t                   nlisteners;
+    struct store_log_rec    *log; /* the change log, while readers exist */
+    size_t                   nlog, logcap;
+    struct store_log_reader *readers;
+    int                      nreaders, nopen;
 };
 
 static int
@@ -97,12 +107,106 @@ store_entry_free(struct store *s, struct store_entry *e)
     free(e);
 }
 
+static void
+store_log_reset(struct store *s)
+{
+    size_t i;
+
+    for (i = 0; i < s->nlog; i++)
+        free(s->log[i].key);
+    s->nlog = 0;
+}
+
+/* Append a record for the open readers. What every reader has read is
+ * dropped first; a log longer than the store (at least 1024) is dropped
+ * whole and its laggards told to reread. */
+static void
+store_log_add(struct store *s, enum store_change what, const char *key)
+{
+    size_t cap = s->count > 1024 ? s->count : 1024;
+    int    i, behind = 0;
+
+    if (s->nopen == 0)
+        return;
+    for (i = 0; i < s->nreaders; i++)
+        if (s->readers[i].used && s->readers[i].pos < s->nlog)
+            behind = 1;
+    if (!behind || s->nlog >= cap) {
+        for (i = 0; i < s->nreaders; i++) {
+            if (s->readers[i].used && s->readers[i].pos < s->nlog)
+                s->readers[i].dropped = 1;
+            s->readers[i].pos = 0;
+        }
+        store_log_reset(s);
+    }
+    if (s->nlog == s->logcap) {
+        s->logcap = s->logcap ? s->logcap * 2 : 64;
+        s->log = xrealloc(s->log, s->logcap * sizeof *s->log);
+    }
+    s->log[s->nlog].what = what;
+    s->log[s->nlog].key = xstrdup(key);
+    s->nlog++;
+}
+
+int
+store_log_open(struct store *s)
+{
+    int i;
+
+    for (i = 0; i < s->nreaders; i++)
+        if (!s->readers[i].used)
+            break;
+    if (i == s->nreaders) {
+        s->readers = xrealloc(s->readers, (size_t)(i + 1) * sizeof *s->readers);
+        s->nreaders++;
+    }
+    s->readers[i].used = 1;
+    s->readers[i].dropped = 0;
+    s->readers[i].pos = s->nlog;
+    s->nopen++;
+    return i;
+}
+
+void
+store_log_close(struct store *s, int id)
+{
+    if (id < 0 || id >= s->nreaders || !s->readers[id].used)
+        return;
+    s->readers[id].used = 0;
+    if (--s->nopen == 0)
+        store_log_reset(s);
+}
+
+long
+store_log_read(struct store *s, int id, const struct store_log_rec **recs)
+{
+    struct store_log_reader *r;
+    long                     n;
+
+    *recs = NULL;
+    if (id < 0 || id >= s->nreaders || !s->readers[id].used)
+        return -1;
+    r = &s->readers[id];
+    if (r->dropped) {
+        r->dropped = 0;
+        r->pos = s->nlog;
+        return -1;
+    }
+    *recs = s->log + r->pos;
+    n = (long)(s->nlog - r->pos);
+    r->pos = s->nlog;
+    return n;
+}
+
 void
 store_free(struct store *s)
 {
     if (s == NULL)
         return;
     store_clear(s);
+    store_log_reset(s);
+    free(s->log);
+    free(s->readers);
     free(s->by_key);
     free(s->by_uid);
     free(s->listeners);
@@ -292,6 +396,7 @@ store_upsert(struct store *s, const cJSON *obj)
     struct store_entry **pp, *e;
     char                *key = store_key(obj), *uid, *rv;
     void                *summary;
+    enum store_change    what;
 
     if (key == NULL)
         return -1;
@@ -317,6 +422,7 @@ store_upsert(struct store *s, const cJSON *obj)
         free(rv);
         return -1;
     }
+    what = e == NULL ? STORE_ADDED : STORE_MODIFIED;
     if (e == NULL) {
         e = xcalloc(1, sizeof *e);
         e->obj.key = key;
@@ -343,6 +449,7 @@ store_upsert(struct store *s, const cJSON *obj)
     e->obj.summary = summary;
     e->obj.mark = 0;
     store_uid_link(s, e);
+    store_log_add(s, what, e->obj.key);
     store_changed(s, &e->obj);
     return 0;
 }
@@ -357,6 +464,7 @@ store_delete(struct store *s, const char *key)
     *pp = e->next_key;
     store_uid_unlink(s, e);
     s->count--;
+    store_log_add(s, STORE_DELETED, e->obj.key);
     store_entry_free(s, e);
     store_changed(s, NULL);
     return 0;
@@ -407,6 +515,7 @@ store_sweep(struct store *s)
             *pp = e->next_key;
             store_uid_unlink(s, e);
             s->count--;
+            store_log_add(s, STORE_DELETED, e->obj.key);
             store_entry_free(s, e);
             n++;
         }

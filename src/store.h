@@ -65,6 +65,24 @@ struct store_obj *store_find_uid(struct store *, const char *uid);
  * to free (the array only). */
 size_t store_list(struct store *, struct store_obj ***out);
 
+/* The change log, for readers that update incrementally (the pod list):
+ * each change appends {what, key}; a reader opened with store_log_open
+ * takes what was appended since its last read. The log keeps records only
+ * while a reader has not taken them, and at most about as many as there
+ * are objects: a reader that falls further behind is told to reread
+ * everything. With no reader open nothing is recorded. */
+struct store_log_rec {
+    enum store_change what;
+    char             *key; /* "ns/name" */
+};
+/* A new reader positioned at the end of the log; returns its id. */
+int  store_log_open(struct store *);
+void store_log_close(struct store *, int id);
+/* The records since this reader's last read (borrowed until the next
+ * change) and their count, or -1 when some were dropped (reread the whole
+ * store with store_list). Either way the reader is then at the end. */
+long store_log_read(struct store *, int id, const struct store_log_rec **recs);
+
 /* "ns/name" for an object; caller frees. */
 char *store_key(const struct cJSON *obj);
 

@@ -5,6 +5,7 @@
  * attributes. Which columns exist and what the rows say is the view's
  * business.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,46 @@ widget_table_init(struct widget_table *t, const struct widget_table_col *cols,
     t->cols = cols;
     t->ncols = ncols;
     t->laid_width = -1;
+    t->sort_col = -1;
+}
+
+void
+widget_table_source(struct widget_table *t, widget_table_row_cb cb, void *data)
+{
+    widget_table_clear(t);
+    t->row_cb = cb;
+    t->row_data = data;
+}
+
+void
+widget_table_set_natural(struct widget_table *t, const int *natural)
+{
+    int c;
+
+    for (c = 0; c < t->ncols; c++) {
+        if (t->natural[c] != natural[c])
+            t->laid_width = -1;
+        t->natural[c] = natural[c];
+    }
+}
+
+void
+widget_table_sort_mark(struct widget_table *t, int c, int desc)
+{
+    if (c != t->sort_col || desc != t->sort_desc)
+        t->laid_width = -1;
+    t->sort_col = c;
+    t->sort_desc = desc;
+}
+
+/* The header text of column c, with the sort arrow. */
+static const char *
+widget_table_title(const struct widget_table *t, int c, char *buf, size_t len)
+{
+    if (c != t->sort_col)
+        return t->cols[c].title;
+    snprintf(buf, len, "%s%s", t->cols[c].title, t->sort_desc ? "↓" : "↑");
+    return buf;
 }
 
 void
@@ -37,7 +78,7 @@ widget_table_clear(struct widget_table *t)
     size_t i;
 
     /* A row's cells and their text are one allocation. */
-    for (i = 0; i < t->nrows; i++)
+    for (i = 0; t->row_cb == NULL && i < t->nrows; i++)
         free(t->rows[i].cells);
     t->nrows = 0;
     t->laid_width = -1;
@@ -80,8 +121,12 @@ widget_table_layout(struct widget_table *t, int width)
     size_t i;
 
     for (c = 0; c < t->ncols; c++) {
-        natural[c] = cells_width(t->cols[c].title);
-        for (i = 0; i < t->nrows; i++) {
+        char title[128];
+
+        natural[c] = cells_width(widget_table_title(t, c, title, sizeof title));
+        if (t->row_cb != NULL && t->natural[c] > natural[c])
+            natural[c] = t->natural[c];
+        for (i = 0; t->row_cb == NULL && i < t->nrows; i++) {
             w = cells_width(t->rows[i].cells[c]);
             if (w > natural[c])
                 natural[c] = w;
@@ -139,17 +184,25 @@ void
 widget_table_format(struct widget_table *t, long row, int width,
                     struct kbuf *buf)
 {
-    struct kbuf line;
-    const char *text;
-    int         c, shown = 0;
+    struct kbuf        line;
+    const char        *text;
+    const char *const *cells = NULL;
+    char               title[128];
+    int                c, shown = 0, style;
 
     kbuf_init(&line);
+    if (row >= 0)
+        cells = t->row_cb != NULL ? t->row_cb(t->row_data, (size_t)row, &style)
+                                  : (const char *const *)t->rows[row].cells;
     for (c = 0; c < t->ncols; c++) {
         if (t->width[c] == 0)
             continue;
         if (shown++)
             cells_fit(&line, "", WIDGET_TABLE_GAP, CELLS_LEFT, 0);
-        text = row < 0 ? t->cols[c].title : t->rows[row].cells[c];
+        text =
+            row < 0 ? widget_table_title(t, c, title, sizeof title) : cells[c];
+        if (text == NULL)
+            text = "";
         cells_fit(&line, text, t->width[c], t->cols[c].align, 1);
     }
     /* The whole line is cut or padded to the window; a cut here marks
@@ -208,14 +261,20 @@ widget_table_draw(struct widget_table *t, WINDOW *win, const int *attrs,
 
     widget_table_select(t, (long)t->sel, h - 1);
     for (y = 1; y < h; y++) {
+        int style;
+
         i = t->top + (size_t)(y - 1);
         if (i >= t->nrows)
             break;
         kbuf_reset(&buf);
         widget_table_format(t, (long)i, w, &buf);
+        if (t->row_cb != NULL)
+            (void)t->row_cb(t->row_data, i, &style);
+        else
+            style = t->rows[i].style;
         attr = A_NORMAL;
-        if (t->rows[i].style >= 0 && t->rows[i].style < nstyles)
-            attr = attrs[t->rows[i].style];
+        if (style >= 0 && style < nstyles)
+            attr = attrs[style];
         if (i == t->sel)
             attr |= A_REVERSE;
         wattrset(win, attr);

@@ -29,11 +29,24 @@ struct widget_table_row {
     int    style; /* the view's style index, passed back when drawing */
 };
 
+/* A view that keeps its own rows: the cells of row i (ncols strings,
+ * valid until the next call) and its style. */
+typedef const char *const *(*widget_table_row_cb)(void *data, size_t i,
+                                                  int *style);
+
 struct widget_table {
     const struct widget_table_col *cols;
     int                            ncols;
     struct widget_table_row       *rows;
     size_t                         nrows, cap;
+    /* Virtual rows (widget_table_source): the owner sets nrows and the
+     * natural width of each column; only visible rows are asked for. */
+    widget_table_row_cb row_cb;
+    void               *row_data;
+    int                 natural[WIDGET_TABLE_MAXCOLS];
+    /* The header marks this column (-1 = none) with an arrow. */
+    int sort_col;
+    int sort_desc;
     /* Layout (widget_table_layout). */
     int width[WIDGET_TABLE_MAXCOLS]; /* 0 = column hidden */
     int total;                       /* cells wide */
@@ -45,6 +58,14 @@ struct widget_table {
 void widget_table_init(struct widget_table *, const struct widget_table_col *,
                        int ncols);
 void widget_table_done(struct widget_table *);
+/* Rows come from cb instead of widget_table_add; the owner keeps nrows
+ * and natural[] current (widget_table_set_natural). */
+void widget_table_source(struct widget_table *, widget_table_row_cb cb,
+                         void *data);
+/* Natural column widths (cells) of virtual rows; relayout if changed. */
+void widget_table_set_natural(struct widget_table *, const int *natural);
+/* Mark column c (-1 = none) as the sort column, descending or not. */
+void widget_table_sort_mark(struct widget_table *, int c, int desc);
 /* Drop every row (before a rebuild). */
 void widget_table_clear(struct widget_table *);
 /* Append a row: cells (ncols strings, copied; NULL = "") and a style. */

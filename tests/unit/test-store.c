@@ -243,6 +243,64 @@ test_ops_reject(void **state)
     store_free(s);
 }
 
+/* The change log: records per reader, kinds and keys, nothing kept once
+ * read, a reader that falls too far behind told to reread, a reader that
+ * opens late sees only what follows. */
+static void
+test_change_log(void **state)
+{
+    struct store               *s = store_create(&store_pod_ops);
+    const struct store_log_rec *r;
+    char                        name[32], rv[16];
+    int                         a, b, i;
+
+    (void)state;
+    upsert(s, "ns", "before", "u0", "1", "Running");
+    a = store_log_open(s);
+    assert_int_equal(store_log_read(s, a, &r), 0);
+    upsert(s, "ns", "p", "u1", "2", "Pending");
+    upsert(s, "ns", "p", "u1", "3", "Running");
+    upsert(s, "ns", "p", "u1", "3", "Running"); /* same version: no change */
+    assert_int_equal(store_delete(s, "ns/before"), 0);
+    assert_int_equal(store_log_read(s, a, &r), 3);
+    assert_int_equal(r[0].what, STORE_ADDED);
+    assert_string_equal(r[0].key, "ns/p");
+    assert_int_equal(r[1].what, STORE_MODIFIED);
+    assert_int_equal(r[2].what, STORE_DELETED);
+    assert_string_equal(r[2].key, "ns/before");
+    assert_int_equal(store_log_read(s, a, &r), 0);
+
+    /* A second reader starts at the end; each reads its own records. */
+    b = store_log_open(s);
+    store_batch_begin(s);
+    store_mark_all(s);
+    store_sweep(s); /* deletes ns/p */
+    store_batch_end(s);
+    assert_int_equal(store_log_read(s, b, &r), 1);
+    assert_int_equal(r[0].what, STORE_DELETED);
+    assert_string_equal(r[0].key, "ns/p");
+    assert_int_equal(store_log_read(s, a, &r), 1);
+
+    /* b reads nothing for 2000 changes of 10 pods (more records than the
+     * log keeps): it is told to reread (-1), once; a keeps reading and
+     * sees every record. */
+    for (i = 0; i < 2000; i++) {
+        snprintf(name, sizeof name, "p%d", i % 10);
+        snprintf(rv, sizeof rv, "%d", 10 + i);
+        upsert(s, "ns", name, name, rv, "Running");
+        assert_int_equal(store_log_read(s, a, &r), 1);
+        assert_string_equal(r[0].key + 3, name);
+    }
+    assert_int_equal(store_log_read(s, b, &r), -1);
+    assert_int_equal(store_log_read(s, b, &r), 0);
+    store_log_close(s, b);
+    /* Closed readers hold nothing back. */
+    upsert(s, "ns", "q", "uq", "9999", "Running");
+    assert_int_equal(store_log_read(s, a, &r), 1);
+    store_log_close(s, a);
+    store_free(s);
+}
+
 int
 main(void)
 {
@@ -251,6 +309,7 @@ main(void)
         cmocka_unit_test(test_batch_and_sweep),
         cmocka_unit_test(test_growth),
         cmocka_unit_test(test_ops_reject),
+        cmocka_unit_test(test_change_log),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -59,8 +59,19 @@ put(struct store *st, const char *ns, const char *name, const char *uid,
 static const char *
 cell(struct view_pods *v, size_t row, int col)
 {
-    assert_true(row < v->table.nrows);
-    return v->table.rows[row].cells[col];
+    int style;
+
+    assert_true(row < view_pods_rows(v));
+    return view_pods_row_cells(v, row, &style)[col];
+}
+
+static int
+row_style(struct view_pods *v, size_t row)
+{
+    int style;
+
+    (void)view_pods_row_cells(v, row, &style);
+    return style;
 }
 
 static const char *
@@ -94,8 +105,8 @@ test_rows_sorted_and_formatted(void **state)
     assert_string_equal(cell(&v, 1, 5), "5m");
     assert_string_equal(cell(&v, 1, 6), "10.1.0.7");
     assert_string_equal(cell(&v, 1, 7), "node-1");
-    assert_int_equal(v.table.rows[1].style, VIEW_PODS_OK);
-    assert_int_equal(v.table.rows[0].style, VIEW_PODS_WARN);
+    assert_int_equal(row_style(&v, 1), VIEW_PODS_OK);
+    assert_int_equal(row_style(&v, 0), VIEW_PODS_WARN);
     view_pods_done(&v);
     store_free(st);
 }
@@ -132,7 +143,7 @@ test_selection_by_uid(void **state)
     view_pods_update(&v);
     assert_string_equal(selected_name(&v), "d");
     assert_string_equal(cell(&v, 3, 2), "Terminating");
-    assert_int_equal(v.table.rows[3].style, VIEW_PODS_GONE);
+    assert_int_equal(row_style(&v, 3), VIEW_PODS_GONE);
     /* It goes: the selection stays at the same position (clamped). */
     assert_int_equal(store_delete(st, "default/d"), 0);
     view_pods_update(&v);
