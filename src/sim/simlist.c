@@ -146,17 +146,39 @@ simlist_collection(struct simreq *r, const struct simres *res, const char *ns)
         struct kbuf items;
 
         kbuf_init(&items);
-        for (i = 0; i < n; i++) {
-            const char *key = simlist_key_of(snaps[i], keybuf, sizeof keybuf);
+        /* The listing is sorted by key: a continued page starts after
+         * its token's key, found by binary search (not a scan of every
+         * earlier page). */
+        i = 0;
+        if (startkey != NULL) {
+            size_t lo = 0, hi = n;
 
-            if (startkey != NULL && strcmp(key, startkey) <= 0)
-                continue;
+            while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+
+                if (strcmp(simlist_key_of(snaps[mid], keybuf, sizeof keybuf),
+                           startkey) <= 0)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            i = lo;
+        }
+        for (; i < n; i++) {
+            const char *key;
+
+            if (limit > 0 && (long)sent >= limit && sel.nterms == 0) {
+                /* Without a selector the rest need not be looked at. */
+                remaining += n - i;
+                break;
+            }
             if (!simsel_match(&sel, snaps[i]->obj))
                 continue;
             if (limit > 0 && (long)sent >= limit) {
                 remaining++;
                 continue;
             }
+            key = simlist_key_of(snaps[i], keybuf, sizeof keybuf);
             if (sent > 0)
                 kbuf_puts(&items, ",");
             if (table)

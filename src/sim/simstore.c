@@ -38,6 +38,16 @@ struct simstore {
     size_t             hcap;
     simstore_notify_cb notify;
     void              *notify_data;
+    /* The last sorted listing: the pages of one list share it while
+     * nothing changes (every change bumps rv), so a list in N pages
+     * sorts once, not N times. */
+    struct {
+        const struct simres *res;
+        char                *ns; /* NULL = all */
+        uint64_t             rv;
+        struct simsnap     **snaps;
+        size_t               n;
+    } lcache;
 };
 
 static uint64_t
@@ -96,6 +106,8 @@ simstore_free(struct simstore *st)
 
     if (st == NULL)
         return;
+    free(st->lcache.ns);
+    free(st->lcache.snaps);
     for (i = 0; i < st->nbuckets; i++) {
         for (o = st->buckets[i]; o != NULL; o = next) {
             next = o->hnext;
@@ -316,6 +328,15 @@ simstore_list(struct simstore *st, const struct simres *res, const char *ns,
     size_t                   i, n = 0, nslen = ns ? strlen(ns) : 0;
     struct simobj           *o;
 
+    if (st->lcache.snaps != NULL && st->lcache.rv == st->rv &&
+        st->lcache.res == res &&
+        (ns == NULL
+             ? st->lcache.ns == NULL
+             : st->lcache.ns != NULL && strcmp(ns, st->lcache.ns) == 0)) {
+        *out = xcalloc(st->lcache.n + 1, sizeof **out);
+        memcpy(*out, st->lcache.snaps, st->lcache.n * sizeof **out);
+        return st->lcache.n;
+    }
     ents = xcalloc(st->count + 1, sizeof *ents);
     for (i = 0; i < st->nbuckets; i++) {
         for (o = st->buckets[i]; o != NULL; o = o->hnext) {
@@ -334,6 +355,14 @@ simstore_list(struct simstore *st, const struct simres *res, const char *ns,
     for (i = 0; i < n; i++)
         (*out)[i] = ents[i].snap;
     free(ents);
+    free(st->lcache.ns);
+    free(st->lcache.snaps);
+    st->lcache.res = res;
+    st->lcache.ns = ns != NULL ? xstrdup(ns) : NULL;
+    st->lcache.rv = st->rv;
+    st->lcache.n = n;
+    st->lcache.snaps = xcalloc(n + 1, sizeof *st->lcache.snaps);
+    memcpy(st->lcache.snaps, *out, n * sizeof **out);
     return n;
 }
 
