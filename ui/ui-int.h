@@ -181,6 +181,11 @@ void ui_colors(struct ui *);
 /* The status bar's key hint from the keys bound in km (caller frees). */
 char *ui_hint(const struct keymap *);
 
+/* The pod list's filter and sort (ui-podlist.c): its pane's action hook
+ * and its table. */
+int ui_podlist_action(struct ui *, struct ui_pane *, const char *name);
+extern const struct ui_action ui_podlist_actions[];
+
 /* Every action and command table, NULL-terminated lists. */
 extern const struct ui_action *const  ui_action_tables[];
 extern const struct ui_command *const ui_command_tables[];

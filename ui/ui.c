@@ -51,6 +51,8 @@ ui_bar_paint(void *data, WINDOW *win, int focused)
 
     (void)focused;
     ui->bar.pods = store_count(ui->store);
+    ui->bar.shown = view_pods_rows(&ui->pods);
+    ui->bar.filter = view_pods_filter(&ui->pods);
     if (ui->prompt != UI_PROMPT_NONE) {
         char       *t;
         const char *from;
@@ -915,6 +917,7 @@ static const struct ui_action ui_core_actions[] = {
 /* Every feature's tables: add one line for yours. */
 const struct ui_action *const ui_action_tables[] = {
     ui_core_actions,
+    ui_podlist_actions,
     NULL,
 };
 
@@ -1261,6 +1264,7 @@ ui_create(uv_loop_t *loop, struct store *pods, const struct ui_opts *opts,
     ui->client = opts->client;
     ui->pods_up.sp = &ui->pods.pane;
     ui->pods_up.ctx = KEYMAP_PODS;
+    ui->pods_up.action = ui_podlist_action;
     ui->pods_up.open = 1;
     ui->detail_up.sp = &ui->detail.pane;
     ui->detail_up.ctx = KEYMAP_DESCRIBE;

@@ -80,9 +80,14 @@ widget_statusbar_format(const struct widget_statusbar *sb, int64_t now_ms,
     kbuf_init(&right);
     /* The connection state goes last: a server's message can be long and
      * is the part that may be cut. */
-    kbuf_printf(&left, " %s | %s | %zu pod%s | ", sb->context,
-                sb->ns != NULL ? sb->ns : "all namespaces", sb->pods,
-                sb->pods == 1 ? "" : "s");
+    if (sb->filter != NULL)
+        kbuf_printf(&left, " %s | %s | %zu of %zu pod%s | /%s | ", sb->context,
+                    sb->ns != NULL ? sb->ns : "all namespaces", sb->shown,
+                    sb->pods, sb->pods == 1 ? "" : "s", sb->filter);
+    else
+        kbuf_printf(&left, " %s | %s | %zu pod%s | ", sb->context,
+                    sb->ns != NULL ? sb->ns : "all namespaces", sb->pods,
+                    sb->pods == 1 ? "" : "s");
     if (sb->message != NULL)
         kbuf_printf(&left, "%s | ", sb->message);
     widget_statusbar_conn_text(sb, now_ms, &left);

@@ -21,6 +21,8 @@ struct widget_statusbar {
     int64_t              retry_at_ms;
     char                *error; /* owned, or NULL */
     size_t               pods;
+    size_t               shown;  /* pods passing the filter */
+    const char          *filter; /* borrowed, NULL = none */
     char                *message; /* transient note, owned, or NULL */
     char *hint; /* key hint at the right, owned; NULL: "j/k move  q quit" */
 };
