@@ -385,8 +385,7 @@ main_find_command(int argc, char **argv)
 struct main_app {
     uv_loop_t          loop;
     struct kloop      *kloop;
-    struct session    *session;   /* the connection, its client and watches */
-    struct kclient    *ui_client; /* the client the UI has */
+    struct session    *session; /* the connection, its client and watches */
     struct store      *pods;
     struct store      *events;     /* the detail panes' events */
     struct store      *namespaces; /* the namespace picker's */
@@ -640,11 +639,10 @@ main_session_changed(struct session *s, void *data)
 {
     struct main_app *app = data;
 
+    (void)s;
     main_cancel_requests(app);
-    /* A namespace switch keeps the client, and the panes that use it. */
-    if (app->ui != NULL && session_client(s) != app->ui_client)
-        ui_set_client(app->ui, session_client(s));
-    app->ui_client = session_client(s);
+    if (app->ui != NULL)
+        ui_session_changed(app->ui);
 }
 
 /* Write the demo URL to path atomically (a reader never sees half). */
@@ -798,7 +796,7 @@ main_dashboard(const struct main_opts *o)
     uo.events = app.events;
     uo.get_pod = main_get_pod;
     uo.get_pod_data = &app;
-    uo.client = app.ui_client = session_client(app.session);
+    uo.client = session_client(app.session);
     uo.pod_ops =
         readonly ? NULL : &pod_ops; /* --readonly: nothing to send with */
     app.ui = ui_create(&app.loop, app.pods, &uo, main_quit, &app, &cause);
@@ -809,6 +807,7 @@ main_dashboard(const struct main_opts *o)
         app.closing = 1;
         session_close(app.session, main_session_closed, &app);
     } else {
+        ui_set_session(app.ui, app.session);
         session_start(app.session);
         if (note.len > 0)
             ui_message(app.ui, "%s", note.data);

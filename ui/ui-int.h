@@ -23,6 +23,7 @@
 struct cJSON;
 struct kclient;
 struct cmdline;
+struct session;
 
 enum {
     UI_PROMPT_NONE,
@@ -89,7 +90,8 @@ struct ui {
     uv_loop_t             *loop;
     struct screen         *screen;
     struct store          *store;
-    struct kclient        *client; /* the current context's; may be NULL */
+    struct kclient        *client;  /* the current context's; may be NULL */
+    struct session        *session; /* switches context/namespace; or NULL */
     struct view_pods       pods;
     struct screen_pane_ops pods_ops; /* view_pods' ops, key wrapped */
     struct view_detail     detail;
@@ -185,6 +187,9 @@ char *ui_hint(const struct keymap *);
  * and its table. */
 int ui_podlist_action(struct ui *, struct ui_pane *, const char *name);
 extern const struct ui_action ui_podlist_actions[];
+/* The features' tables (ui-switch.c: namespace and context). */
+extern const struct ui_action  ui_switch_actions[];
+extern const struct ui_command ui_switch_commands[];
 
 /* Every action and command table, NULL-terminated lists. */
 extern const struct ui_action *const  ui_action_tables[];

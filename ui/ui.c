@@ -918,6 +918,7 @@ static const struct ui_action ui_core_actions[] = {
 const struct ui_action *const ui_action_tables[] = {
     ui_core_actions,
     ui_podlist_actions,
+    ui_switch_actions,
     NULL,
 };
 
@@ -925,6 +926,7 @@ const struct ui_command *const ui_command_tables[] = {
     ui_core_commands,
     ui_cmdline_commands,
     ui_explain_commands,
+    ui_switch_commands,
     NULL,
 };
 

@@ -14,6 +14,7 @@
 #include "util.h"
 
 struct kclient;
+struct session;
 struct keymap;
 struct store;
 struct theme;
@@ -66,6 +67,12 @@ void ui_full_pod(struct ui *, const char *json, const char *error);
 /* The context changed: panes bound to the old client close (while it
  * still exists: free it after this returns); new ones use client. */
 void ui_set_client(struct ui *, struct kclient *client);
+/* The session that switches context and namespace (n, N, :ns, :ctx);
+ * the status bar shows its context, cluster, user and namespace. */
+void ui_set_session(struct ui *, struct session *);
+/* The session switched (its changed callback): bound panes close when
+ * the client changed, the bar and the list follow. */
+void ui_session_changed(struct ui *);
 /* Counters for tests and the debug log. */
 struct ui_stats {
     uint64_t frames;         /* frames drawn (doupdate calls) */

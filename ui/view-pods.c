@@ -142,6 +142,23 @@ view_pods_slot(struct view_pods *v, const char *key)
     return pp;
 }
 
+void
+view_pods_set_all_ns(struct view_pods *v, int all_ns)
+{
+    if (v->all_ns == all_ns)
+        return;
+    v->all_ns = all_ns;
+    widget_table_done(&v->table);
+    if (all_ns)
+        widget_table_init(&v->table, view_pods_cols_all,
+                          (int)nitems(view_pods_cols_all));
+    else
+        widget_table_init(&v->table, view_pods_cols_ns,
+                          (int)nitems(view_pods_cols_ns));
+    if (v->screen != NULL)
+        screen_dirty(v->screen, &v->pane, SCREEN_DATA, "columns");
+}
+
 static void
 view_pods_grow(struct view_pods *v)
 {

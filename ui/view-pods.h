@@ -82,6 +82,8 @@ struct view_pods {
 void view_pods_init(struct view_pods *, struct screen *, struct store *,
                     int all_ns);
 void view_pods_done(struct view_pods *);
+/* Show or drop the NAMESPACE column (a namespace switch). */
+void view_pods_set_all_ns(struct view_pods *, int all_ns);
 
 /* Bring the rows up to date with the store (the pane's DATA step). */
 void view_pods_update(struct view_pods *);

@@ -24,11 +24,72 @@ void
 widget_statusbar_done(struct widget_statusbar *sb)
 {
     free(sb->context);
+    free(sb->cluster);
+    free(sb->user);
     free(sb->ns);
     free(sb->error);
     free(sb->message);
     free(sb->hint);
     memset(sb, 0, sizeof *sb);
+}
+
+void
+widget_statusbar_set_where(struct widget_statusbar *sb, const char *context,
+                           const char *cluster, const char *user,
+                           const char *ns)
+{
+    free(sb->context);
+    free(sb->cluster);
+    free(sb->user);
+    free(sb->ns);
+    sb->context = xstrdup(context != NULL ? context : "");
+    /* A name that repeats the context's says nothing (kind, and
+     * kubeconfigs written by tools, name all three alike). */
+    sb->cluster =
+        cluster != NULL && *cluster != '\0' && strcmp(cluster, sb->context) != 0
+            ? xstrdup(cluster)
+            : NULL;
+    sb->user = user != NULL && *user != '\0' && strcmp(user, sb->context) != 0
+                   ? xstrdup(user)
+                   : NULL;
+    sb->ns = ns != NULL ? xstrdup(ns) : NULL;
+}
+
+/* " ctx (cluster c, user u) | ns | N pods | [message | ]state": with who
+ * = 0 the cluster and user are left out (a narrow terminal). */
+static void
+widget_statusbar_left(const struct widget_statusbar *sb, int64_t now_ms,
+                      int who, struct kbuf *left)
+{
+    char *p;
+
+    kbuf_printf(left, " %s", sb->context);
+    if (who && (sb->cluster != NULL || sb->user != NULL)) {
+        kbuf_puts(left, " (");
+        if (sb->cluster != NULL)
+            kbuf_printf(left, "cluster %s", sb->cluster);
+        if (sb->user != NULL)
+            kbuf_printf(left, "%suser %s", sb->cluster != NULL ? ", " : "",
+                        sb->user);
+        kbuf_puts(left, ")");
+    }
+    /* The connection state goes last: a server's message can be long and
+     * is the part that may be cut. */
+    if (sb->filter != NULL)
+        kbuf_printf(left, " | %s | %zu of %zu pod%s | /%s | ",
+                    sb->ns != NULL ? sb->ns : "all namespaces", sb->shown,
+                    sb->pods, sb->pods == 1 ? "" : "s", sb->filter);
+    else
+        kbuf_printf(left, " | %s | %zu pod%s | ",
+                    sb->ns != NULL ? sb->ns : "all namespaces", sb->pods,
+                    sb->pods == 1 ? "" : "s");
+    if (sb->message != NULL)
+        kbuf_printf(left, "%s | ", sb->message);
+    widget_statusbar_conn_text(sb, now_ms, left);
+    /* Newlines in a server message would break the one-line bar. */
+    for (p = left->data; p != NULL && *p != '\0'; p++)
+        if (*p == '\n' || *p == '\r' || *p == '\t')
+            *p = ' ';
 }
 
 void
@@ -73,32 +134,21 @@ widget_statusbar_format(const struct widget_statusbar *sb, int64_t now_ms,
                         int width, struct kbuf *out)
 {
     struct kbuf left, right;
-    char       *p;
     int         rw, lw;
 
     kbuf_init(&left);
     kbuf_init(&right);
-    /* The connection state goes last: a server's message can be long and
-     * is the part that may be cut. */
-    if (sb->filter != NULL)
-        kbuf_printf(&left, " %s | %s | %zu of %zu pod%s | /%s | ", sb->context,
-                    sb->ns != NULL ? sb->ns : "all namespaces", sb->shown,
-                    sb->pods, sb->pods == 1 ? "" : "s", sb->filter);
-    else
-        kbuf_printf(&left, " %s | %s | %zu pod%s | ", sb->context,
-                    sb->ns != NULL ? sb->ns : "all namespaces", sb->pods,
-                    sb->pods == 1 ? "" : "s");
-    if (sb->message != NULL)
-        kbuf_printf(&left, "%s | ", sb->message);
-    widget_statusbar_conn_text(sb, now_ms, &left);
-    /* Newlines in a server message would break the one-line bar. */
-    for (p = left.data; p != NULL && *p != '\0'; p++)
-        if (*p == '\n' || *p == '\r' || *p == '\t')
-            *p = ' ';
+    widget_statusbar_left(sb, now_ms, 1, &left);
     kbuf_puts(&right, sb->hint != NULL ? sb->hint : "j/k move  q quit ");
 
     lw = cells_width(left.data);
     rw = cells_width(right.data);
+    if (lw + rw + 2 > width && (sb->cluster != NULL || sb->user != NULL)) {
+        /* Too narrow: the context's name stays, its cluster and user go. */
+        kbuf_reset(&left);
+        widget_statusbar_left(sb, now_ms, 0, &left);
+        lw = cells_width(left.data);
+    }
     if (lw + rw + 2 <= width) {
         cells_fit(out, left.data, width - rw, CELLS_LEFT, 0);
         kbuf_append(out, right.data, right.len);

@@ -16,6 +16,8 @@
 
 struct widget_statusbar {
     char                *context; /* owned */
+    char                *cluster; /* owned, or NULL ("" = not shown) */
+    char                *user;    /* owned, or NULL ("" = not shown) */
     char                *ns;      /* owned; NULL = all namespaces */
     enum reflector_state state;
     int64_t              retry_at_ms;
@@ -30,6 +32,11 @@ struct widget_statusbar {
 void widget_statusbar_init(struct widget_statusbar *, const char *context,
                            const char *ns);
 void widget_statusbar_done(struct widget_statusbar *);
+/* Where kpod looks now (after a switch): context, its cluster and user
+ * (NULL or "" leave them out) and the namespace (NULL = all). */
+void widget_statusbar_set_where(struct widget_statusbar *, const char *context,
+                                const char *cluster, const char *user,
+                                const char *ns);
 /* Copy the connection state from a reflector status. */
 void widget_statusbar_set_conn(struct widget_statusbar *,
                                const struct reflector_status *);

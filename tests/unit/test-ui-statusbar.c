@@ -129,12 +129,60 @@ test_line(void **state)
     widget_statusbar_done(&sb);
 }
 
+/* After a switch: context, cluster, user and namespace; a narrow bar
+ * drops the cluster and user before it cuts anything else. */
+static void
+test_where(void **state)
+{
+    struct widget_statusbar sb;
+    struct reflector_status st;
+    char                   *s;
+    int                     w;
+
+    (void)state;
+    widget_statusbar_init(&sb, "kind-dev", "default");
+    memset(&st, 0, sizeof st);
+    st.state = REFLECTOR_LIVE;
+    widget_statusbar_set_conn(&sb, &st);
+    widget_statusbar_set_where(&sb, "prod-eu", "eks-eu-1", "alice", "payments");
+    sb.pods = 3;
+    s = bar(&sb, 100);
+    assert_non_null(strstr(s, " prod-eu (cluster eks-eu-1, user alice) | "
+                              "payments | 3 pods | live"));
+    free(s);
+    s = bar(&sb, 50);
+    assert_int_equal(cells_width(s), 50);
+    assert_non_null(strstr(s, " prod-eu | payments | 3 pods | live"));
+    assert_null(strstr(s, "eks-eu-1"));
+    free(s);
+    widget_statusbar_set_where(&sb, "in-cluster", "", NULL, NULL);
+    s = bar(&sb, 100);
+    assert_non_null(strstr(s, " in-cluster | all namespaces | 3 pods"));
+    free(s);
+    widget_statusbar_set_where(&sb, "kind-kind", "kind-kind", "kind-kind",
+                               "default");
+    s = bar(&sb, 100);
+    assert_non_null(strstr(s, " kind-kind | default | 3 pods"));
+    free(s);
+    widget_statusbar_set_where(&sb, "dev", "dev", "bob", "default");
+    s = bar(&sb, 100);
+    assert_non_null(strstr(s, " dev (user bob) | default |"));
+    free(s);
+    for (w = 1; w < 100; w++) {
+        s = bar(&sb, w);
+        assert_int_equal(cells_width(s), w);
+        free(s);
+    }
+    widget_statusbar_done(&sb);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_states),
         cmocka_unit_test(test_line),
+        cmocka_unit_test(test_where),
     };
 
     if (setlocale(LC_ALL, "C.UTF-8") == NULL)
