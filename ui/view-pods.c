@@ -149,12 +149,18 @@ view_pods_set_all_ns(struct view_pods *v, int all_ns)
         return;
     v->all_ns = all_ns;
     widget_table_done(&v->table);
-    if (all_ns)
+    if (all_ns) {
         widget_table_init(&v->table, view_pods_cols_all,
                           (int)nitems(view_pods_cols_all));
-    else
+        v->map = view_pods_map_all;
+    } else {
         widget_table_init(&v->table, view_pods_cols_ns,
                           (int)nitems(view_pods_cols_ns));
+        v->map = view_pods_map_ns;
+    }
+    widget_table_source(&v->table, view_pods_row_cb, v);
+    /* Other columns: widths and order from scratch. */
+    v->reread = 1;
     if (v->screen != NULL)
         screen_dirty(v->screen, &v->pane, SCREEN_DATA, "columns");
 }
