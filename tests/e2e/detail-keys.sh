@@ -16,6 +16,8 @@ bindings:
     search.next: ctrl-n
 unbind:
   describe: [G, n]
+  # n is also global (the namespace picker): off here, so n is inert
+  global: [n]
 YAML
 
 e2e_start 140 40

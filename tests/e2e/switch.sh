@@ -68,6 +68,8 @@ contexts:
 CFG
 
 e2e_start 200 30
+# (bash would write its history into HOME while the cleanup removes it)
+e2e_type "unset HISTFILE"
 e2e_run --kubeconfig "$KC"
 e2e_wait 30 '^alpha-web '
 e2e_wait 10 ' alpha \(cluster cluster-a, user alice\) \| default \| 1 pod \| live'
