@@ -433,15 +433,21 @@ khttp_status_error(long status, const char *body, size_t len, char **reason)
 
 /* A failed connect in Go's words ("dial tcp 10.0.0.1:6443: connect:
  * connection refused"), which is what kubectl users know; NULL when curl
- * has no errno to tell. */
+ * has no errno to tell. With a proxy, curl only ever connects to the
+ * proxy, so the failure is the proxy's, said as Go's transport says it:
+ * "proxyconnect tcp: dial tcp PROXY:PORT: ...". */
 static char *
-khttp_dial_error(CURL *easy, CURLcode rc, const char *url)
+khttp_dial_error(CURL *easy, CURLcode rc, const char *url, const char *proxy)
 {
     long        oserr = 0;
-    const char *h = strstr(url, "://"), *colon;
+    const char *h, *colon, *deflt;
     char        msg[128];
     size_t      n;
+    int         via = proxy != NULL && *proxy != '\0';
 
+    if (via)
+        url = proxy;
+    h = strstr(url, "://");
     if (rc != CURLE_COULDNT_CONNECT || h == NULL ||
         curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &oserr) != CURLE_OK ||
         oserr == 0)
@@ -454,10 +460,11 @@ khttp_dial_error(CURL *easy, CURLcode rc, const char *url)
         colon = NULL;
     snprintf(msg, sizeof msg, "%s", strerror((int)oserr));
     msg[0] = (char)tolower((unsigned char)msg[0]); /* Go's wording */
-    return xasprintf("dial tcp %.*s%s: %s%s", (int)n, h,
-                     colon != NULL                    ? ""
-                     : strncmp(url, "https:", 6) == 0 ? ":443"
-                                                      : ":80",
+    deflt = strncmp(url, "https:", 6) == 0  ? ":443"
+            : strncmp(url, "socks", 5) == 0 ? ":1080"
+                                            : ":80";
+    return xasprintf("%sdial tcp %.*s%s: %s%s", via ? "proxyconnect tcp: " : "",
+                     (int)n, h, colon != NULL ? "" : deflt,
                      oserr == ETIMEDOUT ? "" : "connect: ", msg);
 }
 
@@ -639,7 +646,7 @@ khttp_finished(CURL *easy, CURLcode rc, void *data)
     }
     if (rc != CURLE_OK && (status < 300 || r->buf.len == 0)) {
         char  word[16];
-        char *dial = khttp_dial_error(easy, rc, r->url);
+        char *dial = khttp_dial_error(easy, rc, r->url, r->c->ctx->proxy_url);
 
         khttp_method_word(r->method, word, sizeof word);
         error = xasprintf("%s \"%s\": %s", word, r->url,
