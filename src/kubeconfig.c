@@ -373,9 +373,18 @@ kc_in_cluster(const struct kube_opts *o, char **cause)
     struct kube_ctx *c;
     char            *ns = NULL, *why = NULL;
     size_t           len;
+    const char      *dir = getenv("KPOD_TEST_SA_DIR");
+    char            *token, *cafile, *nsfile;
 
     if (host == NULL || *host == '\0' || port == NULL || *port == '\0')
         return NULL;
+    /* Tests only: where the service account is mounted (a test can't
+     * write /var/run/secrets); client-go has no such override. */
+    if (dir == NULL || *dir == '\0')
+        dir = SA_DIR;
+    token = xasprintf("%s/token", dir);
+    cafile = xasprintf("%s/ca.crt", dir);
+    nsfile = xasprintf("%s/namespace", dir);
     c = xcalloc(1, sizeof *c);
     c->context = xstrdup("");
     c->cluster = xstrdup("");
@@ -384,27 +393,32 @@ kc_in_cluster(const struct kube_opts *o, char **cause)
     c->server = strchr(host, ':') != NULL
                     ? xasprintf("https://[%s]:%s", host, port)
                     : xasprintf("https://%s:%s", host, port);
-    if ((why = kc_token_read(c, SA_DIR "/token")) != NULL) {
+    if ((why = kc_token_read(c, token)) != NULL) {
         *cause = xasprintf("in-cluster: %s", why);
         free(why);
         kube_ctx_free(c);
-        return NULL;
+        c = NULL;
+        goto out;
     }
-    c->token_file = xstrdup(SA_DIR "/token"); /* rotated in place */
-    c->ca = kc_read(SA_DIR "/ca.crt", &c->ca_len, &why);
+    c->token_file = xstrdup(token); /* rotated in place */
+    c->ca = kc_read(cafile, &c->ca_len, &why);
     free(why);
     why = NULL;
     if (o->ns != NULL)
         ns = xstrdup(o->ns);
     else if (getenv("POD_NAMESPACE") != NULL && *getenv("POD_NAMESPACE"))
         ns = xstrdup(getenv("POD_NAMESPACE"));
-    else if ((ns = kc_read(SA_DIR "/namespace", &len, &why)) != NULL) {
+    else if ((ns = kc_read(nsfile, &len, &why)) != NULL) {
         while (len > 0 && ns[len - 1] == '\n')
             ns[--len] = '\0';
     }
     free(why);
     c->ns = ns != NULL && *ns != '\0' ? ns : (free(ns), xstrdup("default"));
     c->all_ns = o->all_ns;
+out:
+    free(token);
+    free(cafile);
+    free(nsfile);
     return c;
 }
 
