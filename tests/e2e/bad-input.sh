@@ -31,13 +31,13 @@ for args in "--nope" "-n" "--demo-port=x" "frobnicate"; do
 done
 pass "bad flags exit 1 with a message"
 
-# A server that refuses: port 1 on loopback is never listening here.
+# A server that refuses: a loopback port the test holds without listening.
 cfg="$TEST_TMP/refused.kubeconfig"
 e2e_refused_kubeconfig "$cfg"
 e2e_start 120 20
 e2e_run --kubeconfig "$cfg"
 e2e_wait 20 '^NAME +READY +STATUS'
-e2e_wait 20 'nowhere-ctx \| team-a \| 0 pods \| retrying in [0-9]+s: .*127\.0\.0\.1:1'
+e2e_wait 20 'nowhere-ctx \| team-a \| 0 pods \| retrying in [0-9]+s: .*127\.0\.0\.1:'"$REFUSED_PORT"
 # Read one "retrying in Ns" off the screen (it may be "connecting" in
 # between tries).
 retry_text() {

@@ -69,5 +69,5 @@ out=$("$KPOD" --kubeconfig "$cfg" -n before get pods 2>&1 </dev/null)
 rc=$?
 set -e
 [ "$rc" != 0 ] || fail "get against a refused server exited 0"
-case $out in *127.0.0.1:1*before*) ;; *) fail "get: $out" ;; esac
+case $out in *"127.0.0.1:$REFUSED_PORT"*before*) ;; *) fail "get: $out" ;; esac
 pass "kpod [flags] get pods reaches print mode: $out"

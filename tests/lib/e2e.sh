@@ -121,15 +121,17 @@ e2e_demo() {
 }
 
 # e2e_refused_kubeconfig FILE: a kubeconfig whose server refuses
-# connections (port 1 on loopback), context "nowhere-ctx", namespace team-a.
+# connections (REFUSED_PORT on loopback, see refused_port), context
+# "nowhere-ctx", namespace team-a.
 e2e_refused_kubeconfig() {
+	refused_port
 	cat >"$1" <<CFG
 apiVersion: v1
 kind: Config
 clusters:
 - name: nowhere
   cluster:
-    server: http://127.0.0.1:1
+    server: http://127.0.0.1:$REFUSED_PORT
 contexts:
 - name: nowhere-ctx
   context:

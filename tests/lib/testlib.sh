@@ -63,6 +63,24 @@ start_sim() {
 	SIM_PORT=${SIM_URL##*:}
 }
 
+# refused_port: a loopback port that refuses connections for the rest of
+# the test. A helper binds it and never listens: while it holds the port
+# nobody else can take it, and a connect gets a RST (port 1 or a closed
+# port may be listening on another machine). Sets REFUSED_PORT.
+refused_port() {
+	[ -n "${REFUSED_PORT:-}" ] && return 0
+	local f="$TEST_TMP/refused-port"
+	/usr/bin/python3 -c '
+import signal, socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1], flush=True)
+signal.pause()' >"$f" </dev/null &
+	TEST_PIDS+=($!)
+	wait_for 20 test -s "$f" || fail "refused_port: no port bound"
+	REFUSED_PORT=$(cat "$f")
+}
+
 # An isolated HOME for kubectl and python: never read the user's kubeconfig.
 isolated_home() {
 	export HOME="$TEST_TMP/home"
