@@ -9,11 +9,12 @@
  */
 #include "ws.h"
 
+#include "base64.h"
 #include "khttp.h"
 #include "kubeconfig.h"
 #include "loop.h"
-#include "simws.h"
 #include "util.h"
+#include "wskey.h"
 
 #include <cjson/cJSON.h>
 #include <ctype.h>
@@ -846,7 +847,7 @@ ws_build_request(struct ws *ws, const char *key)
     if (ws->hdrs == NULL && k->username != NULL) {
         char *cred = xasprintf("%s:%s", k->username,
                                k->password != NULL ? k->password : "");
-        char *b64 = simws_base64((const uint8_t *)cred, strlen(cred));
+        char *b64 = base64_encode(cred, strlen(cred));
 
         kbuf_printf(&b, "Authorization: Basic %s\r\n", b64);
         free(b64);
@@ -885,8 +886,8 @@ ws_dial(struct ws *ws)
     if (getrandom(nonce, sizeof nonce, GRND_NONBLOCK) != (ssize_t)sizeof nonce)
         for (i = 0; i < (int)sizeof nonce; i++)
             nonce[i] = (uint8_t)random();
-    key = simws_base64(nonce, sizeof nonce);
-    simws_accept_key(key, accept);
+    key = base64_encode(nonce, sizeof nonce);
+    wskey_accept(key, accept);
     ws->key_accept = xstrdup(accept);
     ws->request = ws_build_request(ws, key);
     free(key);

@@ -36,16 +36,12 @@ struct simws_list {
     struct simws *head;
 };
 
-/* Sec-WebSocket-Accept for key: out must hold 29 bytes. */
-void simws_accept_key(const char *key, char *out);
 /* Pick the first protocol in the client's comma-separated offer (NULL or
  * "" = none offered) that is in supported (NULL-terminated). Returns the
  * supported entry, "" when nothing was offered and allow_none is set, or
  * NULL when nothing matches. */
 const char *simws_negotiate(const char *offer, const char *const *supported,
                             int allow_none);
-/* Base64 of n bytes (caller frees). */
-char *simws_base64(const uint8_t *, size_t);
 
 /* Write the 101 answer for key/protocol through io and run a session
  * there, linked into list (may be NULL). Never fails (errors end the

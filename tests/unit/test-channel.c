@@ -23,6 +23,7 @@
 #include "simexec.h"
 #include "simws.h"
 #include "util.h"
+#include "wskey.h"
 #include "ws.h"
 
 /* --- pure parts --- */
@@ -426,7 +427,7 @@ srv_read(uv_stream_t *st, ssize_t n, const uv_buf_t *buf)
         srv_write(s, h, strlen(h));
         break;
     case SRV_RAW:
-        simws_accept_key(key, accept);
+        wskey_accept(key, accept);
         h = xasprintf("HTTP/1.1 101 Switching Protocols\r\nUpgrade: "
                       "websocket\r\nConnection: Upgrade\r\n"
                       "Sec-WebSocket-Accept: %s\r\nSec-WebSocket-Protocol: "

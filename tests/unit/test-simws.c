@@ -1,8 +1,9 @@
 /*
  * Unit tests for the server-side WebSocket (src/sim/simws.c) and the exec
- * session on top of it (simexec_session_start): the RFC 6455 accept key,
- * subprotocol choice, and whole sessions over loopback TCP driven by a
- * hand-written client that masks its frames and parses the server's.
+ * session on top of it (simexec_session_start): subprotocol choice, and
+ * whole sessions over loopback TCP driven by a hand-written client that
+ * masks its frames and parses the server's. (The accept key is tested
+ * with src/util/wskey.c in test-wskey.c.)
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,16 +17,6 @@
 #include "simexec.h"
 #include "simws.h"
 #include "util.h"
-
-static void
-test_accept_key(void **state)
-{
-    char out[29];
-
-    /* RFC 6455 section 1.3 */
-    simws_accept_key("dGhlIHNhbXBsZSBub25jZQ==", out);
-    assert_string_equal(out, "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
-}
 
 static void
 test_negotiate(void **state)
@@ -143,7 +134,6 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_accept_key),
         cmocka_unit_test(test_negotiate),
         cmocka_unit_test(test_exec_session_v5),
         cmocka_unit_test(test_exec_stdin_close_and_ping),
