@@ -235,7 +235,10 @@ event_summary_cell(const struct event_summary *es, enum event_col col,
         snprintf(buf, len, "%s", es->fieldpath);
         break;
     case EVENT_COL_SOURCE:
-        if (*es->host != '\0')
+        /* formatEventSourceComponentInstance */
+        if (*es->from == '\0')
+            snprintf(buf, len, "<unknown>");
+        else if (*es->host != '\0')
             snprintf(buf, len, "%s, %s", es->from, es->host);
         else
             snprintf(buf, len, "%s", es->from);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "event.h"
 #include "pod.h"
 #include "simtable.h"
 
@@ -246,86 +247,42 @@ simtable_since(const char *ts, int64_t now, char *buf, size_t len)
     duration_since(t > 0 ? t * 1000 : 0, now, buf, len);
 }
 
+/* An Event's row: the cells of `kubectl get events -o wide` from
+ * src/event.c (the same printEvent port the client uses); COUNT is a
+ * number in the Table, the rest strings. */
 static void
 simtable_event_row(struct kbuf *b, struct simsnap *snap, int64_t now)
 {
-    const cJSON *e = snap->obj;
-    char         first[64], last[64], target[512], source[512], *msg;
-    const char  *comp, *host, *kind, *name;
-    const cJSON *series = cJSON_GetObjectItemCaseSensitive(e, "series");
-    double       count =
-        cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(e, "count"));
-    size_t i;
+    static const enum event_col cols[] = {
+        EVENT_COL_LAST_SEEN, EVENT_COL_TYPE,       EVENT_COL_REASON,
+        EVENT_COL_OBJECT,    EVENT_COL_SUBOBJECT,  EVENT_COL_SOURCE,
+        EVENT_COL_MESSAGE,   EVENT_COL_FIRST_SEEN, EVENT_COL_COUNT,
+        EVENT_COL_NAME,
+    };
+    struct event_summary s;
+    char                *cell;
+    size_t               len, i;
 
-    if (*simtable_gets(e, "firstTimestamp", NULL) != '\0')
-        simtable_since(simtable_gets(e, "firstTimestamp", NULL), now, first,
-                       sizeof first);
-    else
-        simtable_since(simtable_gets(e, "eventTime", NULL), now, first,
-                       sizeof first);
-    if (*simtable_gets(e, "lastTimestamp", NULL) != '\0')
-        simtable_since(simtable_gets(e, "lastTimestamp", NULL), now, last,
-                       sizeof last);
-    else
-        snprintf(last, sizeof last, "%s", first);
-    if (cJSON_IsObject(series)) {
-        simtable_since(simtable_gets(series, "lastObservedTime", NULL), now,
-                       last, sizeof last);
-        count = cJSON_GetNumberValue(
-            cJSON_GetObjectItemCaseSensitive(series, "count"));
-    }
-    if (!(count > 0))
-        count = 1;
-    kind = simtable_gets(e, "involvedObject", "kind");
-    name = simtable_gets(e, "involvedObject", "name");
-    snprintf(target, sizeof target, "%s%s%s", kind, *name ? "/" : "", name);
-    for (i = 0; target[i] != '\0' && target[i] != '/'; i++)
-        if (target[i] >= 'A' && target[i] <= 'Z')
-            target[i] = (char)(target[i] - 'A' + 'a');
-    comp = simtable_gets(e, "source", "component");
-    if (*comp == '\0')
-        comp = simtable_gets(e, "reportingComponent", NULL);
-    host = simtable_gets(e, "source", "host");
-    if (*host == '\0')
-        host = simtable_gets(e, "reportingInstance", NULL);
-    if (*comp == '\0')
-        snprintf(source, sizeof source, "<unknown>");
-    else if (*host == '\0')
-        snprintf(source, sizeof source, "%s", comp);
-    else
-        snprintf(source, sizeof source, "%s, %s", comp, host);
-    msg = xstrdup(simtable_gets(e, "message", NULL));
-    {
-        char *s = msg, *end;
-
-        while (*s == ' ' || *s == '\n' || *s == '\t')
-            s++;
-        memmove(msg, s, strlen(s) + 1);
-        end = msg + strlen(msg);
-        while (end > msg &&
-               (end[-1] == ' ' || end[-1] == '\n' || end[-1] == '\t'))
-            *--end = '\0';
-    }
+    memset(&s, 0, sizeof s);
+    event_summary_init(&s, snap->obj);
+    /* room for the longest cell: every string field together */
+    len = 128 + strlen(s.type) + strlen(s.reason) + strlen(s.kind) +
+          strlen(s.obj_name) + strlen(s.fieldpath) + strlen(s.from) +
+          strlen(s.host) + strlen(s.message) + strlen(s.name);
+    cell = xmalloc(len);
     kbuf_puts(b, "{\"cells\":[");
-    simtable_str(b, last);
-    kbuf_puts(b, ",");
-    simtable_str(b, simtable_gets(e, "type", NULL));
-    kbuf_puts(b, ",");
-    simtable_str(b, simtable_gets(e, "reason", NULL));
-    kbuf_puts(b, ",");
-    simtable_str(b, target);
-    kbuf_puts(b, ",");
-    simtable_str(b, simtable_gets(e, "involvedObject", "fieldPath"));
-    kbuf_puts(b, ",");
-    simtable_str(b, source);
-    kbuf_puts(b, ",");
-    simtable_str(b, msg);
-    kbuf_puts(b, ",");
-    simtable_str(b, first);
-    kbuf_printf(b, ",%lld,", (long long)count);
-    simtable_str(b, simtable_gets(e, "metadata", "name"));
+    for (i = 0; i < nitems(cols); i++) {
+        if (i > 0)
+            kbuf_puts(b, ",");
+        event_summary_cell(&s, cols[i], now, cell, len);
+        if (cols[i] == EVENT_COL_COUNT)
+            kbuf_puts(b, cell);
+        else
+            simtable_str(b, cell);
+    }
     kbuf_puts(b, "]");
-    free(msg);
+    free(cell);
+    event_summary_done(&s);
 }
 
 void

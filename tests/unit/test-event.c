@@ -118,6 +118,8 @@ test_print_event(void **state)
     j = xasprintf("{\"eventTime\":\"%s\"}", ago(3 * DAY));
     es = load(j);
     expect(&es, EVENT_COL_LAST_SEEN, "3d");
+    /* no component anywhere: printEvent's "<unknown>", not "" */
+    expect(&es, EVENT_COL_SOURCE, "<unknown>");
     expect(&es, EVENT_COL_FIRST_SEEN, "3d");
     expect(&es, EVENT_COL_COUNT, "1");
     event_summary_done(&es);
