@@ -10,20 +10,13 @@
 #include "khttp.h"
 #include "kubeconfig.h"
 #include "loop.h"
+#include "testutil.h"
 #include "util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#define CHECK(c)                                                               \
-    do {                                                                       \
-        if (!(c)) {                                                            \
-            fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #c);       \
-            exit(1);                                                           \
-        }                                                                      \
-    } while (0)
 
 static char dir[256];
 static char last_auth[256];
@@ -96,52 +89,14 @@ connect_cb(uv_stream_t *l, int status)
     uv_read_start((uv_stream_t *)&c->tcp, alloc_cb, read_cb);
 }
 
-static int
-free_port(void)
-{
-    uv_loop_t          uv;
-    uv_tcp_t           t;
-    struct sockaddr_in a, got;
-    int                len = sizeof got;
-
-    uv_loop_init(&uv);
-    uv_tcp_init(&uv, &t);
-    uv_ip4_addr("127.0.0.1", 0, &a);
-    CHECK(uv_tcp_bind(&t, (struct sockaddr *)&a, 0) == 0);
-    uv_tcp_getsockname(&t, (struct sockaddr *)&got, &len);
-    uv_close((uv_handle_t *)&t, NULL);
-    uv_run(&uv, UV_RUN_DEFAULT);
-    uv_loop_close(&uv);
-    return ntohs(got.sin_port);
-}
-
-static void
-sh(const char *fmt, ...)
-{
-    va_list ap;
-    char   *cmd;
-
-    va_start(ap, fmt);
-    cmd = xvasprintf(fmt, ap);
-    va_end(ap);
-    if (system(cmd) != 0) {
-        fprintf(stderr, "FAIL: %s\n", cmd);
-        exit(1);
-    }
-    free(cmd);
-}
-
+/* dir/name, which must exist (caller frees). */
 static char *
 slurp(const char *name, size_t *len)
 {
     char *path = xasprintf("%s/%s", dir, name);
-    FILE *f = fopen(path, "rb");
-    char *buf = xmalloc(65536);
+    char *buf = testutil_slurp(path, len);
 
-    CHECK(f != NULL);
-    *len = fread(buf, 1, 65535, f);
-    buf[*len] = '\0';
-    fclose(f);
+    CHECK(buf != NULL);
     free(path);
     return buf;
 }
@@ -192,57 +147,17 @@ get(struct env *e, int which, struct kube_ctx *ctx)
     kclient_free(c);
 }
 
+/* Terminator which: [0] server auth, [1] + client cert, [2] a cert for
+ * kpod.test only. */
 static void
 spawn_stunnel(struct env *e, int which, int backend)
 {
-    char                *conf, *confpath, *args[3];
-    uv_process_options_t po = {0};
-    uv_stdio_container_t io[3];
-    FILE                *f;
+    char name[16];
 
-    e->tls_port[which] = free_port();
-    conf = xasprintf("foreground = yes\npid =\ndebug = 4\n"
-                     "output = %s/stunnel%d.log\n"
-                     "[api]\naccept = 127.0.0.1:%d\n"
-                     "connect = 127.0.0.1:%d\n"
-                     "cert = %s/%s.pem\nkey = %s/%s.key\n%s",
-                     dir, which, e->tls_port[which], backend, dir,
-                     which == 2 ? "named" : "server", dir,
-                     which == 2 ? "named" : "server",
-                     which == 1 ? "verifyChain = yes\nrequireCert = yes\n"
-                                  "CAfile = ca.pem\n"
-                                : "");
-    confpath = xasprintf("%s/stunnel%d.conf", dir, which);
-    f = fopen(confpath, "w");
-    CHECK(f != NULL);
-    fputs(conf, f);
-    fclose(f);
-    args[0] = "stunnel";
-    args[1] = confpath;
-    args[2] = NULL;
-    io[0].flags = UV_IGNORE;
-    io[1].flags = UV_IGNORE;
-    io[2].flags = UV_IGNORE; /* it logs to stunnelN.log */
-    po.file = "stunnel";
-    po.args = args;
-    po.cwd = dir;
-    po.stdio = io;
-    po.stdio_count = 3;
-    CHECK(uv_spawn(&e->uv, &e->stunnel[which], &po) == 0);
-    free(conf);
-    free(confpath);
-}
-
-static int
-port_open(int port)
-{
-    char *cmd = xasprintf("exec 3<>/dev/tcp/127.0.0.1/%d", port);
-    char *full = xasprintf("bash -c '%s' 2>/dev/null", cmd);
-    int   rc = system(full);
-
-    free(cmd);
-    free(full);
-    return rc == 0;
+    snprintf(name, sizeof name, "stunnel%d", which);
+    e->tls_port[which] =
+        testutil_stunnel(&e->uv, &e->stunnel[which], dir, name, backend,
+                         which == 2 ? "named" : "server", which == 1);
 }
 
 static void
@@ -270,25 +185,7 @@ main(void)
     memset(&e, 0, sizeof e);
     snprintf(dir, sizeof dir, "/tmp/kpod-tls.XXXXXX");
     CHECK(mkdtemp(dir) != NULL);
-    sh("cd %s && printf 'subjectAltName=IP:127.0.0.1\\n' > san.ext && "
-       "openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem "
-       "-days 2 -subj /CN=kpod-test-ca 2>/dev/null && "
-       "openssl req -newkey rsa:2048 -nodes -keyout server.key -out "
-       "server.csr -subj /CN=127.0.0.1 2>/dev/null && "
-       "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key "
-       "-CAcreateserial -out server.pem -days 2 -extfile san.ext "
-       "2>/dev/null && "
-       "openssl req -newkey rsa:2048 -nodes -keyout client.key -out "
-       "client.csr -subj /CN=kpod-user 2>/dev/null && "
-       "openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key "
-       "-CAcreateserial -out client.pem -days 2 2>/dev/null && "
-       "printf 'subjectAltName=DNS:kpod.test\\n' > named.ext && "
-       "openssl req -newkey rsa:2048 -nodes -keyout named.key -out "
-       "named.csr -subj /CN=kpod.test 2>/dev/null && "
-       "openssl x509 -req -in named.csr -CA ca.pem -CAkey ca.key "
-       "-CAcreateserial -out named.pem -days 2 -extfile named.ext "
-       "2>/dev/null",
-       dir);
+    testutil_make_certs(dir);
 
     CHECK(uv_loop_init(&e.uv) == 0);
     uv_tcp_init(&e.uv, &e.server);
@@ -301,12 +198,14 @@ main(void)
     spawn_stunnel(&e, 1, backend);
     spawn_stunnel(&e, 2, backend);
     deadline = know_ms() + 30000;
-    while (!(port_open(e.tls_port[0]) && port_open(e.tls_port[1]) &&
-             port_open(e.tls_port[2])) &&
+    while (!(testutil_port_open(e.tls_port[0]) &&
+             testutil_port_open(e.tls_port[1]) &&
+             testutil_port_open(e.tls_port[2])) &&
            know_ms() < deadline)
         uv_run(&e.uv, UV_RUN_NOWAIT);
-    CHECK(port_open(e.tls_port[0]) && port_open(e.tls_port[1]) &&
-          port_open(e.tls_port[2]));
+    CHECK(testutil_port_open(e.tls_port[0]) &&
+          testutil_port_open(e.tls_port[1]) &&
+          testutil_port_open(e.tls_port[2]));
     e.loop = kloop_create(&e.uv);
 
     /* No CA: the self-made CA is unknown, verification fails. */
@@ -365,7 +264,7 @@ main(void)
     uv_run(&e.uv, UV_RUN_DEFAULT);
     CHECK(e.closed);
     CHECK(uv_loop_close(&e.uv) == 0);
-    sh("rm -rf %s", dir);
+    testutil_sh("rm -rf %s", dir);
     fprintf(stderr, "ok\n");
     return 0;
 }

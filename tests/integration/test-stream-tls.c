@@ -14,6 +14,7 @@
 #include "loop.h"
 #include "portforward.h"
 #include "sim.h"
+#include "testutil.h"
 #include "util.h"
 
 #include <signal.h>
@@ -22,14 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#define CHECK(c)                                                               \
-    do {                                                                       \
-        if (!(c)) {                                                            \
-            fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #c);       \
-            exit(1);                                                           \
-        }                                                                      \
-    } while (0)
 
 #define NCONN 8
 #define PAYLOAD (1u << 20)
@@ -66,100 +59,23 @@ ticker_cb(uv_timer_t *t)
         CHECK(cond);                                                           \
     } while (0)
 
-static void
-sh(const char *fmt, ...)
-{
-    va_list ap;
-    char   *cmd;
-
-    va_start(ap, fmt);
-    cmd = xvasprintf(fmt, ap);
-    va_end(ap);
-    if (system(cmd) != 0) {
-        fprintf(stderr, "FAIL: %s\n", cmd);
-        exit(1);
-    }
-    free(cmd);
-}
-
+/* dir/name, which must exist (caller frees). */
 static char *
 slurp(const char *name, size_t *len)
 {
     char *path = xasprintf("%s/%s", dir, name);
-    FILE *f = fopen(path, "rb");
-    char *buf = xmalloc(65536);
+    char *buf = testutil_slurp(path, len);
 
-    CHECK(f != NULL);
-    *len = fread(buf, 1, 65535, f);
-    buf[*len] = '\0';
-    fclose(f);
+    CHECK(buf != NULL);
     free(path);
     return buf;
-}
-
-static int
-free_port(void)
-{
-    uv_loop_t          uv;
-    uv_tcp_t           t;
-    struct sockaddr_in a, got;
-    int                len = sizeof got;
-
-    uv_loop_init(&uv);
-    uv_tcp_init(&uv, &t);
-    uv_ip4_addr("127.0.0.1", 0, &a);
-    CHECK(uv_tcp_bind(&t, (struct sockaddr *)&a, 0) == 0);
-    uv_tcp_getsockname(&t, (struct sockaddr *)&got, &len);
-    uv_close((uv_handle_t *)&t, NULL);
-    uv_run(&uv, UV_RUN_DEFAULT);
-    uv_loop_close(&uv);
-    return ntohs(got.sin_port);
-}
-
-static int
-port_open(int port)
-{
-    char *full = xasprintf("bash -c 'exec 3<>/dev/tcp/127.0.0.1/%d' "
-                           "2>/dev/null",
-                           port);
-    int   rc = system(full);
-
-    free(full);
-    return rc == 0;
 }
 
 static void
 spawn_stunnel(struct env *e, int backend)
 {
-    char                *conf, *confpath, *args[3];
-    uv_process_options_t po = {0};
-    uv_stdio_container_t io[3];
-    FILE                *f;
-
-    e->tls_port = free_port();
-    conf = xasprintf("foreground = yes\npid =\ndebug = 4\n"
-                     "output = %s/stunnel.log\n"
-                     "[api]\naccept = 127.0.0.1:%d\nconnect = 127.0.0.1:%d\n"
-                     "cert = %s/server.pem\nkey = %s/server.key\n"
-                     "verifyChain = yes\nrequireCert = yes\nCAfile = ca.pem\n",
-                     dir, e->tls_port, backend, dir, dir);
-    confpath = xasprintf("%s/stunnel.conf", dir);
-    f = fopen(confpath, "w");
-    CHECK(f != NULL);
-    fputs(conf, f);
-    fclose(f);
-    args[0] = "stunnel";
-    args[1] = confpath;
-    args[2] = NULL;
-    io[0].flags = io[1].flags = io[2].flags = UV_IGNORE;
-    po.file = "stunnel";
-    po.args = args;
-    po.cwd = dir;
-    po.stdio = io;
-    po.stdio_count = 3;
-    CHECK(uv_spawn(&e->uv, &e->stunnel, &po) == 0);
-    free(conf);
-    free(confpath);
+    e->tls_port = testutil_stunnel(&e->uv, &e->stunnel, dir, "stunnel", backend,
+                                   "server", 1);
 }
 
 /* --- exec --- */
@@ -352,19 +268,7 @@ main(void)
     memset(&e, 0, sizeof e);
     snprintf(dir, sizeof dir, "/tmp/kpod-wstls.XXXXXX");
     CHECK(mkdtemp(dir) != NULL);
-    sh("cd %s && printf 'subjectAltName=IP:127.0.0.1\\n' > san.ext && "
-       "openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem "
-       "-days 2 -subj /CN=kpod-test-ca 2>/dev/null && "
-       "openssl req -newkey rsa:2048 -nodes -keyout server.key -out "
-       "server.csr -subj /CN=127.0.0.1 2>/dev/null && "
-       "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key "
-       "-CAcreateserial -out server.pem -days 2 -extfile san.ext "
-       "2>/dev/null && "
-       "openssl req -newkey rsa:2048 -nodes -keyout client.key -out "
-       "client.csr -subj /CN=kpod-user 2>/dev/null && "
-       "openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key "
-       "-CAcreateserial -out client.pem -days 2 2>/dev/null",
-       dir);
+    testutil_make_certs(dir);
 
     sim = sim_thread_start(&so, &simport, &cause);
     CHECK(sim != NULL);
@@ -374,9 +278,9 @@ main(void)
     kbuf_init(&e.out);
     spawn_stunnel(&e, simport);
     deadline = know_ms() + 30000;
-    while (!port_open(e.tls_port) && know_ms() < deadline)
+    while (!testutil_port_open(e.tls_port) && know_ms() < deadline)
         uv_run(&e.uv, UV_RUN_NOWAIT);
-    CHECK(port_open(e.tls_port));
+    CHECK(testutil_port_open(e.tls_port));
     e.loop = kloop_create(&e.uv);
 
     url = xasprintf("https://127.0.0.1:%d", e.tls_port);
@@ -498,7 +402,7 @@ main(void)
     kbuf_done(&e.out);
     free(e.error);
     free(e.api_body);
-    sh("rm -rf %s", dir);
+    testutil_sh("rm -rf %s", dir);
     fprintf(stderr, "ok\n");
     return 0;
 }

@@ -25,26 +25,8 @@
 #include "event.h"
 #include "pod.h"
 #include "kyaml.h"
+#include "testutil.h"
 #include "util.h"
-
-static char *
-slurp(const char *path)
-{
-    FILE       *f = fopen(path, "rb");
-    struct kbuf b;
-    char        chunk[4096];
-    size_t      got;
-
-    if (f == NULL)
-        return NULL;
-    kbuf_init(&b);
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-        kbuf_append(&b, chunk, got);
-    fclose(f);
-    if (b.data == NULL)
-        kbuf_puts(&b, "");
-    return kbuf_steal(&b);
-}
 
 /* Trailing blanks removed from every line. */
 static char *
@@ -258,7 +240,7 @@ test_fixtures(void **state)
     for (size_t i = 0; i < nitems(cases); i++) {
         char   *dir = case_dir(cases[i].prefix);
         char   *epath = xasprintf("%s/expected-describe.txt", dir);
-        char   *expected = slurp(epath), *got, *tg, *te;
+        char   *expected = testutil_slurp(epath, NULL), *got, *tg, *te;
         cJSON  *pod = load_pod(dir), *events;
         int64_t now = 1800000000000LL; /* any: ages come from the events */
 
@@ -517,8 +499,8 @@ test_kubectl_golden(void **state)
     pj = xasprintf("%s/tests/unit/data/describe-edge-pod.json", src);
     ej =
         xasprintf("%s/tests/unit/data/describe-edge-pod.kubectl-1.32.txt", src);
-    json = slurp(pj);
-    want = slurp(ej);
+    json = testutil_slurp(pj, NULL);
+    want = testutil_slurp(ej, NULL);
     if (json == NULL || want == NULL)
         fail_msg("cannot read %s or %s", pj, ej);
     pod = cJSON_Parse(json);

@@ -17,6 +17,7 @@
 #include <cjson/cJSON.h>
 
 #include "kyaml.h"
+#include "testutil.h"
 #include "util.h"
 
 static cJSON *
@@ -228,26 +229,6 @@ test_emit(void **state)
     cJSON_Delete(j);
 }
 
-static char *
-slurp(const char *path, size_t *len)
-{
-    FILE       *f = fopen(path, "rb");
-    struct kbuf b;
-    char        chunk[4096];
-    size_t      got;
-
-    if (f == NULL)
-        return NULL;
-    kbuf_init(&b);
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-        kbuf_append(&b, chunk, got);
-    fclose(f);
-    if (b.data == NULL)
-        kbuf_puts(&b, "");
-    *len = b.len;
-    return kbuf_steal(&b);
-}
-
 /* Every fixture pod parses; those printed by kubectl -o yaml round-trip
  * exactly; the JSON and YAML forms of case17 are the same object. */
 static void
@@ -273,7 +254,7 @@ test_fixtures(void **state)
         if (strncmp(e->d_name, "case", 4) != 0)
             continue;
         path = xasprintf("%s/%s/pod.yaml", dir, e->d_name);
-        text = slurp(path, &len);
+        text = testutil_slurp(path, &len);
         if (text == NULL)
             fail_msg("cannot read %s", path);
         pod = kyaml_parse(text, len, path, &cause);
@@ -289,7 +270,7 @@ test_fixtures(void **state)
             printf("# %s: emitted YAML differs from the file\n", e->d_name);
         if (strstr(e->d_name, "case17") != NULL) {
             char  *jpath = xasprintf("%s/%s/pod.json", dir, e->d_name);
-            char  *jtext = slurp(jpath, &len);
+            char  *jtext = testutil_slurp(jpath, &len);
             cJSON *j = kyaml_parse(jtext, len, jpath, &cause);
 
             assert_non_null(j);
@@ -339,7 +320,7 @@ test_mutation_round_trip(void **state)
                 path = xasprintf("%s/%s/pod.yaml", dir, e->d_name);
         closedir(d);
         assert_non_null(path);
-        text = slurp(path, &len);
+        text = testutil_slurp(path, &len);
         for (int m = 0; m < 300; m++) {
             char  *mut = xstrndup(text, len), *cause = NULL, *out;
             size_t mlen = len;
@@ -414,8 +395,8 @@ test_kubectl_yaml_golden(void **state)
     pj = xasprintf("%s/tests/unit/data/describe-edge-pod.json", src);
     yj = xasprintf("%s/tests/unit/data/describe-edge-pod.kubectl-1.32.yaml",
                    src);
-    json = slurp(pj, &len);
-    want = slurp(yj, &len);
+    json = testutil_slurp(pj, &len);
+    want = testutil_slurp(yj, &len);
     if (json == NULL || want == NULL)
         fail_msg("cannot read %s or %s", pj, yj);
     pod = cJSON_Parse(json);

@@ -16,6 +16,7 @@
 #include <cjson/cJSON.h>
 
 #include "pod.h"
+#include "testutil.h"
 #include "util.h"
 
 #define NOW_MS 1700000000000LL /* a fixed "now": 2023-11-14T22:13:20Z */
@@ -24,23 +25,6 @@
 #define HOUR (60 * MIN)
 #define DAY (24 * HOUR)
 #define YEAR (365 * DAY)
-
-static char *
-slurp(const char *path)
-{
-    FILE       *f = fopen(path, "rb");
-    struct kbuf b;
-    char        chunk[4096];
-    size_t      got;
-
-    if (f == NULL)
-        return NULL;
-    kbuf_init(&b);
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-        kbuf_append(&b, chunk, got);
-    fclose(f);
-    return kbuf_steal(&b);
-}
 
 /* Replace every "NOW-<n><s|m|h>" string with an RFC 3339 time. */
 static void
@@ -86,7 +70,7 @@ test_vectors(void **state)
     if (shared == NULL)
         fail_msg("KPOD_SHARED is not set");
     path = xasprintf("%s/research/kubectl-printing-vectors.json", shared);
-    text = slurp(path);
+    text = testutil_slurp(path, NULL);
     if (text == NULL)
         fail_msg("cannot read %s", path);
     root = cJSON_Parse(text);

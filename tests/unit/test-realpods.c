@@ -19,28 +19,10 @@
 
 #include "kyaml.h"
 #include "pod.h"
+#include "testutil.h"
 #include "util.h"
 
 #define MAXCOLS 16
-
-static char *
-slurp(const char *path)
-{
-    FILE       *f = fopen(path, "rb");
-    struct kbuf b;
-    char        chunk[4096];
-    size_t      got;
-
-    if (f == NULL)
-        return NULL;
-    kbuf_init(&b);
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-        kbuf_append(&b, chunk, got);
-    fclose(f);
-    if (b.data == NULL)
-        kbuf_puts(&b, "");
-    return kbuf_steal(&b);
-}
 
 /* Split a line in place on runs of two or more spaces. */
 static int
@@ -139,7 +121,7 @@ static int
 check_listing(const char *casename, const char *path,
               const struct pod_summary *ps)
 {
-    char        *text = slurp(path), *line, *save = NULL;
+    char        *text = testutil_slurp(path, NULL), *line, *save = NULL;
     char        *hdr[MAXCOLS], *row[MAXCOLS];
     int          nh = -1, checked = 0, found = 0;
     enum pod_col cols[MAXCOLS];
