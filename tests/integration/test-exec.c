@@ -19,118 +19,37 @@
 #include "kubeconfig.h"
 #include "loop.h"
 #include "sim.h"
+#include "simenv.h"
 #include "util.h"
 
 struct t {
-    uv_loop_t          uv;
-    uv_timer_t         ticker;
-    struct kloop      *loop;
-    struct kclient    *client;
-    struct sim_thread *sim;
-    int                port;
-    int                api_done;
-    long               api_status;
-    char              *api_body;
+    struct simenv env;
     /* the exec */
     struct kbuf out, err;
     int         exited, code;
     char       *error, *protocol;
 };
 
-/* A condition can come true in the timer phase of uv_run(UV_RUN_ONCE),
- * which then blocks in poll: a ticker keeps each turn short. */
-static void
-ticker_cb(uv_timer_t *t)
-{
-}
-
-#define RUN_UNTIL(t, cond)                                                     \
-    do {                                                                       \
-        uint64_t t0_ = uv_hrtime();                                            \
-        while (!(cond) && uv_hrtime() - t0_ < 120000000000ull)                 \
-            uv_run(&(t)->uv, UV_RUN_ONCE);                                     \
-        assert_true(cond);                                                     \
-    } while (0)
-
-static void
-api_done(struct khttp_req *req, const struct khttp_response *r, void *data)
-{
-    struct t *t = data;
-
-    t->api_done = 1;
-    t->api_status = r->status;
-    free(t->api_body);
-    t->api_body = xstrndup(r->body != NULL ? r->body : "", r->body_len);
-}
-
-static int
-pod_running(struct t *t, const char *name)
-{
-    struct khttp_opts o = {.max_retries = -1};
-    char             *cause = NULL;
-    cJSON            *j, *phase;
-    int               ok;
-
-    o.path = xasprintf("/api/v1/namespaces/default/pods/%s", name);
-    t->api_done = 0;
-    assert_non_null(khttp_request(t->client, &o, api_done, t, &cause));
-    RUN_UNTIL(t, t->api_done);
-    free((char *)o.path);
-    j = cJSON_Parse(t->api_body);
-    phase = cJSON_GetObjectItemCaseSensitive(
-        cJSON_GetObjectItemCaseSensitive(j, "status"), "phase");
-    ok = cJSON_IsString(phase) && strcmp(phase->valuestring, "Running") == 0;
-    cJSON_Delete(j);
-    return ok;
-}
-
-static void
-kloop_closed(void *data)
-{
-    *(int *)data = 1;
-}
+#define RUN_UNTIL(t, cond) SIMENV_RUN_UNTIL(&(t)->env, cond)
 
 static void
 t_setup(struct t *t)
 {
-    struct sim_opts  so = {.host = "127.0.0.1", .scenario = "demo"};
-    struct kube_ctx *ctx;
-    char            *cause = NULL, *url;
-
     memset(t, 0, sizeof *t);
-    t->sim = sim_thread_start(&so, &t->port, &cause);
-    assert_non_null(t->sim);
-    assert_int_equal(uv_loop_init(&t->uv), 0);
-    uv_timer_init(&t->uv, &t->ticker);
-    uv_timer_start(&t->ticker, ticker_cb, 20, 20);
-    t->loop = kloop_create(&t->uv);
-    url = xasprintf("http://127.0.0.1:%d", t->port);
-    ctx = kube_ctx_for_url(url, "default");
-    t->client = kclient_create(t->loop, ctx);
-    kube_ctx_free(ctx);
-    free(url);
+    simenv_setup(&t->env, "demo");
     kbuf_init(&t->out);
     kbuf_init(&t->err);
     kbuf_puts(&t->out, "");
     kbuf_puts(&t->err, "");
-    RUN_UNTIL(t, pod_running(t, "http-go"));
+    RUN_UNTIL(t, simenv_pod_running(&t->env, "http-go"));
 }
 
 static void
 t_teardown(struct t *t)
 {
-    int closed = 0;
-
-    kclient_free(t->client);
-    kloop_close(t->loop, kloop_closed, &closed);
-    uv_close((uv_handle_t *)&t->ticker, NULL);
-    uv_run(&t->uv, UV_RUN_DEFAULT);
-    assert_true(closed);
-    assert_int_equal(uv_loop_close(&t->uv), 0);
-    sim_thread_stop(t->sim);
+    simenv_teardown(&t->env);
     kbuf_done(&t->out);
     kbuf_done(&t->err);
-    free(t->api_body);
     free(t->error);
     free(t->protocol);
 }
@@ -176,7 +95,7 @@ run(struct t *t, const char *pod, const char *const *argv, int in, int tty)
     t->exited = 0;
     kbuf_reset(&t->out);
     kbuf_reset(&t->err);
-    e = exec_start(t->client, &o, &x_ops, t, &cause);
+    e = exec_start(t->env.client, &o, &x_ops, t, &cause);
     assert_non_null(e);
     return e;
 }

@@ -21,90 +21,30 @@
 #include "loop.h"
 #include "portforward.h"
 #include "sim.h"
+#include "simenv.h"
 #include "util.h"
 
 #define NCONN 50
 #define PAYLOAD (1u << 20)
 
 struct t {
-    uv_loop_t          uv;
-    uv_timer_t         ticker;
-    struct kloop      *loop;
-    struct kclient    *client;
-    struct sim_thread *sim;
-    int                port;
-    struct kbuf        lines;
-    int                nerrors;
-    /* api() */
-    int   api_done;
-    long  api_status;
-    char *api_body;
+    struct simenv env;
+    struct kbuf   lines;
+    int           nerrors;
 };
 
-/* A condition can come true in the timer phase of uv_run(UV_RUN_ONCE),
- * which then blocks in poll: a ticker keeps each turn short. */
-static void
-ticker_cb(uv_timer_t *t)
-{
-}
+#define RUN_UNTIL(t, cond) SIMENV_RUN_UNTIL(&(t)->env, cond)
 
-#define RUN_UNTIL(t, cond)                                                     \
-    do {                                                                       \
-        uint64_t t0_ = uv_hrtime();                                            \
-        while (!(cond) && uv_hrtime() - t0_ < 120000000000ull)                 \
-            uv_run(&(t)->uv, UV_RUN_ONCE);                                     \
-        assert_true(cond);                                                     \
-    } while (0)
-
-static void
-api_done(struct khttp_req *req, const struct khttp_response *r, void *data)
-{
-    struct t *t = data;
-
-    t->api_done = 1;
-    t->api_status = r->status;
-    free(t->api_body);
-    t->api_body = xstrndup(r->body != NULL ? r->body : "", r->body_len);
-}
-
-/* A request run to completion; returns the status. */
 static long
 api(struct t *t, const char *method, const char *path, const char *body)
 {
-    struct khttp_opts o = {.method = method,
-                           .path = path,
-                           .body = body,
-                           .body_len = body ? strlen(body) : 0,
-                           .max_retries = -1};
-    char             *cause = NULL;
-
-    t->api_done = 0;
-    assert_non_null(khttp_request(t->client, &o, api_done, t, &cause));
-    RUN_UNTIL(t, t->api_done);
-    return t->api_status;
+    return simenv_api(&t->env, method, path, body);
 }
 
-/* Poll until the pod's phase is Running (a fresh loop turn each time). */
 static int
 pod_running(struct t *t, const char *name)
 {
-    char  *path = xasprintf("/api/v1/namespaces/default/pods/%s", name);
-    cJSON *j, *phase;
-    int    ok = 0;
-
-    if (api(t, "GET", path, NULL) == 200) {
-        j = cJSON_Parse(t->api_body);
-        phase = cJSON_GetObjectItemCaseSensitive(
-            cJSON_GetObjectItemCaseSensitive(j, "status"), "phase");
-        ok = cJSON_IsString(phase) &&
-             strcmp(phase->valuestring, "Running") == 0 &&
-             cJSON_GetObjectItemCaseSensitive(
-                 cJSON_GetObjectItemCaseSensitive(j, "metadata"),
-                 "deletionTimestamp") == NULL;
-        cJSON_Delete(j);
-    }
-    free(path);
-    return ok;
+    return simenv_pod_running(&t->env, name);
 }
 
 static int
@@ -210,7 +150,7 @@ cl_start(struct t *t, struct client *c, int port, char *out, size_t n,
     c->out = out;
     c->out_len = n;
     c->expect = expect;
-    uv_tcp_init(&t->uv, &c->tcp);
+    uv_tcp_init(&t->env.uv, &c->tcp);
     c->tcp.data = c;
     c->connect.data = c;
     uv_ip4_addr("127.0.0.1", port, &sa);
@@ -235,30 +175,10 @@ http_get(struct t *t, int port)
 /* --- setup --- */
 
 static void
-kloop_closed(void *data)
-{
-    *(int *)data = 1;
-}
-
-static void
 t_setup(struct t *t)
 {
-    struct sim_opts  so = {.host = "127.0.0.1", .scenario = "demo"};
-    struct kube_ctx *ctx;
-    char            *cause = NULL, *url;
-
     memset(t, 0, sizeof *t);
-    t->sim = sim_thread_start(&so, &t->port, &cause);
-    assert_non_null(t->sim);
-    assert_int_equal(uv_loop_init(&t->uv), 0);
-    uv_timer_init(&t->uv, &t->ticker);
-    uv_timer_start(&t->ticker, ticker_cb, 20, 20);
-    t->loop = kloop_create(&t->uv);
-    url = xasprintf("http://127.0.0.1:%d", t->port);
-    ctx = kube_ctx_for_url(url, "default");
-    t->client = kclient_create(t->loop, ctx);
-    kube_ctx_free(ctx);
-    free(url);
+    simenv_setup(&t->env, "demo");
     kbuf_init(&t->lines);
     kbuf_puts(&t->lines, "");
 }
@@ -266,17 +186,8 @@ t_setup(struct t *t)
 static void
 t_teardown(struct t *t)
 {
-    int closed = 0;
-
-    kclient_free(t->client);
-    kloop_close(t->loop, kloop_closed, &closed);
-    uv_close((uv_handle_t *)&t->ticker, NULL);
-    uv_run(&t->uv, UV_RUN_DEFAULT);
-    assert_true(closed);
-    assert_int_equal(uv_loop_close(&t->uv), 0);
-    sim_thread_stop(t->sim);
+    simenv_teardown(&t->env);
     kbuf_done(&t->lines);
-    free(t->api_body);
 }
 
 static void
@@ -307,7 +218,7 @@ test_http_go(void **state)
 
     t_setup(&t);
     RUN_UNTIL(&t, pod_running(&t, "http-go"));
-    pf = portforward_start(t.client, &o, &pf_ops, &t, &cause);
+    pf = portforward_start(t.env.client, &o, &pf_ops, &t, &cause);
     assert_non_null(pf);
     portforward_info(pf, &info);
     assert_true(info.local_port > 0);
@@ -331,7 +242,7 @@ test_http_go(void **state)
 
     /* the same port again: refused, clearly, and nothing else changes */
     o.local_port = info.local_port;
-    busy = portforward_start(t.client, &o, &pf_ops, &t, &cause);
+    busy = portforward_start(t.env.client, &o, &pf_ops, &t, &cause);
     assert_null(busy);
     assert_non_null(strstr(cause, "address already in use"));
     want = xasprintf("unable to listen on port %d", info.local_port);
@@ -358,7 +269,7 @@ test_recreated(void **state)
 
     t_setup(&t);
     RUN_UNTIL(&t, pod_running(&t, "http-go"));
-    pf = portforward_start(t.client, &o, &pf_ops, &t, &cause);
+    pf = portforward_start(t.env.client, &o, &pf_ops, &t, &cause);
     assert_non_null(pf);
     portforward_info(pf, &info);
     answer = http_get(&t, info.local_port);
@@ -368,7 +279,7 @@ test_recreated(void **state)
     /* keep the spec, delete the pod, wait until it is gone */
     assert_int_equal(
         api(&t, "GET", "/api/v1/namespaces/default/pods/http-go", NULL), 200);
-    pod = cJSON_Parse(t.api_body);
+    pod = cJSON_Parse(t.env.api_body);
     cJSON_DeleteItemFromObject(pod, "status");
     cJSON_DeleteItemFromObject(pod, "metadata");
     cJSON_AddItemToObject(pod, "metadata",
@@ -433,7 +344,7 @@ test_concurrent_echo(void **state)
             "7000}]}]}}"),
         201);
     RUN_UNTIL(&t, pod_running(&t, "echo"));
-    pf = portforward_start(t.client, &o, &pf_ops, &t, &cause);
+    pf = portforward_start(t.env.client, &o, &pf_ops, &t, &cause);
     assert_non_null(pf);
     portforward_info(pf, &info);
     for (i = 0; i < NCONN; i++) {
@@ -447,7 +358,7 @@ test_concurrent_echo(void **state)
         cl_start(&t, &cl[i], info.local_port, data[i], PAYLOAD, PAYLOAD);
     }
     do {
-        uv_run(&t.uv, UV_RUN_ONCE);
+        uv_run(&t.env.uv, UV_RUN_ONCE);
         for (all = 1, i = 0; i < NCONN; i++)
             all &= cl[i].closed;
     } while (!all);
