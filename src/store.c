@@ -364,29 +364,61 @@ store_md_string(const cJSON *obj, const char *field)
     return cJSON_IsString(v) ? xstrdup(v->valuestring) : NULL;
 }
 
-/* Compact text of obj without metadata.managedFields. */
-static char *
-store_compact(const cJSON *obj, size_t *len)
+/* Put item back after prev (NULL: first) in parent's child list, as
+ * cJSON links it: next/prev, the first child's prev is the last one.
+ * (cJSON_InsertItemInArray cannot put an item back at the end.) */
+static void
+store_relink(cJSON *parent, cJSON *prev, cJSON *item)
 {
-    const cJSON *md = cJSON_GetObjectItemCaseSensitive(obj, "metadata");
-    cJSON       *copy = NULL;
+    if (prev == NULL) {
+        item->next = parent->child;
+        item->prev = parent->child != NULL ? parent->child->prev : item;
+        if (parent->child != NULL)
+            parent->child->prev = item;
+        parent->child = item;
+        return;
+    }
+    item->prev = prev;
+    item->next = prev->next;
+    if (prev->next != NULL)
+        prev->next->prev = item;
+    else
+        parent->child->prev = item;
+    prev->next = item;
+}
+
+/* Compact text of obj without metadata.managedFields. managedFields is
+ * unlinked for the print and linked back at its place (no copy of the
+ * tree), and the text is printed into one reused buffer and copied out
+ * at its size (no growing reallocations per object). */
+static char *
+store_compact(const cJSON *cobj, size_t *len)
+{
+    static char *buf;
+    static int   cap = 64 * 1024;
+    cJSON       *obj = (cJSON *)cobj; /* restored before returning */
+    cJSON       *md = cJSON_GetObjectItemCaseSensitive(obj, "metadata");
+    cJSON       *mf = cJSON_GetObjectItemCaseSensitive(md, "managedFields");
+    cJSON       *prev = NULL;
     char        *text;
 
-    if (cJSON_GetObjectItemCaseSensitive(md, "managedFields") != NULL) {
-        copy = cJSON_Duplicate(obj, 1);
-        cJSON_DeleteItemFromObjectCaseSensitive(
-            cJSON_GetObjectItemCaseSensitive(copy, "metadata"),
-            "managedFields");
-        obj = copy;
+    if (mf != NULL) {
+        prev = mf != md->child ? mf->prev : NULL;
+        cJSON_DetachItemViaPointer(md, mf);
     }
-    text = cJSON_PrintUnformatted(obj);
-    cJSON_Delete(copy);
-    if (text == NULL) {
-        fprintf(stderr, "kpod: out of memory printing JSON\n");
-        abort();
+    if (buf == NULL)
+        buf = xmalloc((size_t)cap);
+    /* cJSON_PrintPreallocated needs a few bytes of slack (its docs). */
+    while (!cJSON_PrintPreallocated(obj, buf, cap, 0)) {
+        free(buf);
+        cap *= 2;
+        buf = xmalloc((size_t)cap);
     }
-    *len = strlen(text);
-    /* cJSON allocates with malloc, so free() releases it. */
+    if (mf != NULL)
+        store_relink(md, prev, mf);
+    *len = strlen(buf);
+    text = xmalloc(*len + 1);
+    memcpy(text, buf, *len + 1);
     return text;
 }
 

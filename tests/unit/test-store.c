@@ -301,6 +301,82 @@ test_change_log(void **state)
     store_free(s);
 }
 
+/* managedFields is dropped from the stored text, the rest kept in order,
+ * and the caller's tree is left as it was (the store unlinks it only for
+ * the print); a text bigger than the print buffer grows it. */
+static void
+test_compact_drops_managed_fields(void **state)
+{
+    struct store     *s = store_create(&store_pod_ops);
+    struct store_obj *o;
+    cJSON            *p;
+    char             *before, *after, *big;
+
+    (void)state;
+    p = cJSON_Parse("{\"kind\":\"Pod\",\"metadata\":{\"name\":\"a\","
+                    "\"namespace\":\"n\",\"managedFields\":[{\"manager\":"
+                    "\"kubectl\"}],\"uid\":\"u\",\"resourceVersion\":\"1\"},"
+                    "\"spec\":{}}");
+    assert_non_null(p);
+    before = cJSON_PrintUnformatted(p);
+    assert_int_equal(store_upsert(s, p), 0);
+    after = cJSON_PrintUnformatted(p);
+    assert_string_equal(before, after);
+    o = store_find(s, "n/a");
+    assert_non_null(o);
+    assert_string_equal(o->json,
+                        "{\"kind\":\"Pod\",\"metadata\":{\"name\":\"a\","
+                        "\"namespace\":\"n\",\"uid\":\"u\","
+                        "\"resourceVersion\":\"1\"},\"spec\":{}}");
+    assert_int_equal(o->json_len, strlen(o->json));
+    free(before);
+    free(after);
+    /* 200 KB of annotation: more than the first print buffer. */
+    big = xmalloc(200001);
+    memset(big, 'x', 200000);
+    big[200000] = '\0';
+    cJSON_AddStringToObject(
+        cJSON_AddObjectToObject(cJSON_GetObjectItem(p, "metadata"),
+                                "annotations"),
+        "big", big);
+    cJSON_GetObjectItem(cJSON_GetObjectItem(p, "metadata"), "resourceVersion")
+        ->valuestring[0] = '2';
+    assert_int_equal(store_upsert(s, p), 0);
+    o = store_find(s, "n/a");
+    assert_true(o->json_len > 200000);
+    assert_non_null(strstr(o->json, big));
+    assert_null(strstr(o->json, "managedFields"));
+    free(big);
+    cJSON_Delete(p);
+    /* managedFields first, last, alone: the caller's tree is unchanged. */
+    {
+        static const char *const md[] = {
+            "{\"managedFields\":[],\"name\":\"b\",\"resourceVersion\":\"1\"}",
+            "{\"name\":\"c\",\"resourceVersion\":\"1\",\"managedFields\":[]}",
+        };
+        size_t i;
+
+        for (i = 0; i < nitems(md); i++) {
+            char *j = xasprintf("{\"kind\":\"Pod\",\"metadata\":%s}", md[i]);
+
+            p = cJSON_Parse(j);
+            before = cJSON_PrintUnformatted(p);
+            assert_int_equal(store_upsert(s, p), 0);
+            after = cJSON_PrintUnformatted(p);
+            assert_string_equal(before, after);
+            cJSON_AddStringToObject(cJSON_GetObjectItem(p, "metadata"), "x",
+                                    "y"); /* the list still links */
+            free(before);
+            free(after);
+            free(j);
+            cJSON_Delete(p);
+        }
+        assert_null(strstr(store_find(s, "b")->json, "managedFields"));
+        assert_null(strstr(store_find(s, "c")->json, "managedFields"));
+    }
+    store_free(s);
+}
+
 int
 main(void)
 {
@@ -310,6 +386,7 @@ main(void)
         cmocka_unit_test(test_growth),
         cmocka_unit_test(test_ops_reject),
         cmocka_unit_test(test_change_log),
+        cmocka_unit_test(test_compact_drops_managed_fields),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
