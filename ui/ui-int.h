@@ -24,6 +24,7 @@ struct cJSON;
 struct kclient;
 struct cmdline;
 struct session;
+struct layout;
 
 enum {
     UI_PROMPT_NONE,
@@ -99,8 +100,13 @@ struct ui {
     struct ui_pane         detail_up; /* the detail pane in the layout */
     struct ui_pane        *panes;     /* every pane in the layout, in
                                          the order opened */
-    struct store            *events;  /* may be NULL */
-    const struct ui_pod_ops *pod_ops; /* NULL = read-only */
+    struct layout           *layout;  /* where they are (ui-panes.c) */
+    struct screen_pane     **divs;    /* divider columns, reused */
+    size_t                   ndivs;
+    int                      border_attr;
+    long                     log_buffer_lines; /* per log pane; 0 default */
+    struct store            *events;           /* may be NULL */
+    const struct ui_pod_ops *pod_ops;          /* NULL = read-only */
     struct screen_pane_ops   bar_ops; /* the bar, with the dialog's keys */
     /* the delete confirmation (in the status bar line, modal) */
     int   dialog;
@@ -148,7 +154,10 @@ struct ui {
     struct cmdline     *cmdline; /* the : line's state (ui/cmdline.c) */
 };
 
-/* Put p in the layout beside the focused pane and focus it. */
+/* Put p in the layout and focus it: split the focused pane side by side
+ * (VERTICAL) or stacked (HORIZONTAL); AUTO opens the first pane from the
+ * list under it and later ones beside the newest pane, and from another
+ * pane splits its longer side (ui-panes.c). */
 void ui_pane_open(struct ui *, struct ui_pane *, enum ui_split);
 /* Take p out of the layout and call its close hook. */
 void ui_pane_close(struct ui *, struct ui_pane *);
@@ -157,6 +166,14 @@ void ui_pane_focus(struct ui *, struct ui_pane *);
 struct ui_pane *ui_pane_focused(struct ui *);
 /* Mark p's rows stale (DATA) or only its paint (PAINT). */
 void ui_pane_dirty(struct ui *, struct ui_pane *, int level, const char *why);
+
+/* The layout callback of the screen, the detail pane in or out of the
+ * layout (under the list), and freeing the layout at the end. */
+void ui_pane_layout(struct screen *, int cols, int rows, void *data);
+void ui_pane_show_detail(struct ui *, int show);
+void ui_pane_done(struct ui *);
+/* focus.*, pane.zoom and the resize keys (ui-panes.c). */
+extern const struct ui_action ui_pane_actions[];
 
 /* Keep the UI (and ui_close's done callback) alive until ui_release: for
  * a pane whose close finishes later (handles closing). */

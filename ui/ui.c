@@ -33,7 +33,9 @@
 #include "screen.h"
 #include "store.h"
 #include "theme-curses.h"
+#include "layout.h"
 #include "ui-int.h"
+#include "view-logs.h"
 
 enum {
     UI_PAIR_GREEN = 1,
@@ -116,127 +118,6 @@ static const struct screen_pane_ops ui_bar_ops = {
     .paint = ui_bar_paint,
 };
 
-/* The panes that get room: the list, the detail pane when it shows
- * something, and every other open pane. */
-static int
-ui_pane_shown(const struct ui_pane *p)
-{
-    return p->open && !p->hidden;
-}
-
-static void
-ui_layout(struct screen *s, int cols, int rows, void *data)
-{
-    struct ui      *ui = data;
-    struct ui_pane *p;
-    int             n = 0, i = 0, top, x;
-
-    /* The pod list takes all but the last line; at one line, only the
-     * bar remains. Other panes share the lower half side by side. Help
-     * covers them all. */
-    for (p = ui->panes; p != NULL; p = p->next) {
-        screen_pane_place(s, p->sp, 0, 0, 0, 0);
-        if (p != &ui->pods_up && ui_pane_shown(p))
-            n++;
-    }
-    if (ui->help.open) {
-        screen_pane_place(s, &ui->help.pane, 0, 0, cols, rows - 1);
-        screen_pane_place(s, &ui->bar_pane, 0, rows - 1, cols, 1);
-        return;
-    }
-    screen_pane_place(s, &ui->help.pane, 0, 0, 0, 0);
-    if (n > 0 && rows >= 6) {
-        top = (rows - 1) / 2;
-        screen_pane_place(s, ui->pods_up.sp, 0, 0, cols, top);
-        x = 0;
-        for (p = ui->panes; p != NULL; p = p->next) {
-            int w;
-
-            if (p == &ui->pods_up || !ui_pane_shown(p))
-                continue;
-            w = i == n - 1 ? cols - x : cols / n;
-            screen_pane_place(s, p->sp, x, top, w, rows - 1 - top);
-            x += w;
-            i++;
-        }
-    } else
-        screen_pane_place(s, ui->pods_up.sp, 0, 0, cols, rows - 1);
-    screen_pane_place(s, &ui->bar_pane, 0, rows - 1, cols, 1);
-}
-
-static void
-ui_relayout(struct ui *ui, const char *why)
-{
-    screen_dirty(ui->screen, NULL, SCREEN_LAYOUT, why);
-}
-
-void
-ui_pane_open(struct ui *ui, struct ui_pane *p, enum ui_split how)
-{
-    struct ui_pane **pp;
-
-    (void)how; /* the layout decides for now */
-    if (!p->open) {
-        p->open = 1;
-        p->next = NULL;
-        for (pp = &ui->panes; *pp != NULL; pp = &(*pp)->next)
-            ;
-        *pp = p;
-        screen_add_pane(ui->screen, p->sp);
-    }
-    ui_pane_focus(ui, p);
-    ui_relayout(ui, "pane opened");
-}
-
-void
-ui_pane_close(struct ui *ui, struct ui_pane *p)
-{
-    struct ui_pane **pp;
-
-    if (!p->open || p == &ui->pods_up)
-        return;
-    for (pp = &ui->panes; *pp != NULL; pp = &(*pp)->next) {
-        if (*pp == p) {
-            *pp = p->next;
-            break;
-        }
-    }
-    p->open = 0;
-    p->next = NULL;
-    if (ui->pr_back == p)
-        ui->pr_back = NULL;
-    if (ui->screen != NULL) {
-        if (screen_focused(ui->screen) == p->sp)
-            screen_focus(ui->screen, NULL);
-        screen_remove_pane(ui->screen, p->sp);
-    }
-    if (p->close != NULL)
-        p->close(ui, p);
-}
-
-void
-ui_pane_focus(struct ui *ui, struct ui_pane *p)
-{
-    screen_focus(ui->screen, p == NULL || p == &ui->pods_up ? NULL : p->sp);
-}
-
-struct ui_pane *
-ui_pane_focused(struct ui *ui)
-{
-    struct screen_pane *sp = screen_focused(ui->screen);
-
-    for (struct ui_pane *p = ui->panes; p != NULL; p = p->next)
-        if (p->sp == sp)
-            return p;
-    return &ui->pods_up;
-}
-
-void
-ui_pane_dirty(struct ui *ui, struct ui_pane *p, int level, const char *why)
-{
-    screen_dirty(ui->screen, p->sp, level, why);
-}
-
 void
 ui_hold(struct ui *ui)
 {
@@ -295,12 +176,7 @@ ui_open(struct ui *ui, enum view_detail_mode mode)
         break;
     }
     ui->detail_up.ctx = ctx;
-    if (mode == VIEW_DETAIL_NONE) {
-        ui->detail_up.hidden = 1;
-        ui_pane_focus(ui, NULL);
-    } else
-        ui->detail_up.hidden = 0;
-    ui_relayout(ui, "detail");
+    ui_pane_show_detail(ui, mode != VIEW_DETAIL_NONE);
 }
 
 static void
@@ -332,45 +208,6 @@ void
 ui_full_pod(struct ui *ui, const char *json, const char *error)
 {
     view_detail_set_full(&ui->detail, json, error);
-}
-
-/* The next (or previous) pane that has room, in the order opened. */
-static void
-ui_focus_step(struct ui *ui, int forward)
-{
-    struct ui_pane *cur = ui_pane_focused(ui), *p, *prev = NULL, *last = NULL;
-    struct ui_pane *first = NULL, *after = NULL;
-    int             seen = 0;
-
-    for (p = ui->panes; p != NULL; p = p->next) {
-        if (!ui_pane_shown(p))
-            continue;
-        if (first == NULL)
-            first = p;
-        if (p == cur)
-            seen = 1;
-        else if (!seen)
-            prev = p;
-        else if (after == NULL)
-            after = p;
-        last = p;
-    }
-    if (forward)
-        ui_pane_focus(ui, after != NULL ? after : first);
-    else
-        ui_pane_focus(ui, prev != NULL ? prev : last);
-}
-
-static void
-ui_act_focus_next(struct ui *ui)
-{
-    ui_focus_step(ui, 1);
-}
-
-static void
-ui_act_focus_prev(struct ui *ui)
-{
-    ui_focus_step(ui, 0);
 }
 
 /* Close the focused pane: 1 when there was one besides the list. */
@@ -899,8 +736,6 @@ static const struct ui_action ui_core_actions[] = {
     {"pod.events", ui_act_events},
     {"pod.yaml", ui_act_yaml},
     {"yaml.managed-fields", ui_act_managed_fields},
-    {"focus.next", ui_act_focus_next},
-    {"focus.prev", ui_act_focus_prev},
     {"back", ui_act_close},
     {"pane.close", ui_act_close_or_quit},
     {"pod.delete", ui_act_delete},
@@ -919,6 +754,8 @@ const struct ui_action *const ui_action_tables[] = {
     ui_core_actions,
     ui_podlist_actions,
     ui_switch_actions,
+    ui_pane_actions,
+    ui_logs_actions,
     NULL,
 };
 
@@ -927,6 +764,7 @@ const struct ui_command *const ui_command_tables[] = {
     ui_cmdline_commands,
     ui_explain_commands,
     ui_switch_commands,
+    ui_logs_commands,
     NULL,
 };
 
@@ -1154,6 +992,7 @@ ui_colors(struct ui *ui)
     ui->pods.attrs[VIEW_PODS_GONE] = (int)tc.attrs[THEME_POD_TERMINATING];
     ui->pods.attrs[VIEW_PODS_DONE] = (int)tc.attrs[THEME_POD_SUCCEEDED];
     ui->bar_attr = (int)tc.attrs[THEME_STATUSBAR];
+    ui->border_attr = (int)tc.attrs[THEME_BORDER];
     ui->detail.title_attr = (int)tc.attrs[THEME_STATUSBAR];
     ui->detail.warn_attr = (int)tc.attrs[THEME_EVENT_WARNING];
     ui->detail.match_attr = (int)tc.attrs[THEME_SEARCH_MATCH];
@@ -1208,7 +1047,7 @@ ui_create(uv_loop_t *loop, struct store *pods, const struct ui_opts *opts,
 {
     struct ui        *ui = xcalloc(1, sizeof *ui);
     struct screen_cbs cbs = {
-        .layout = ui_layout,
+        .layout = ui_pane_layout,
         .key = ui_key,
         .quit = ui_signal_quit,
         .frame = ui_frame,
@@ -1275,6 +1114,8 @@ ui_create(uv_loop_t *loop, struct store *pods, const struct ui_opts *opts,
     ui->detail_up.hidden = 1;
     ui->panes = &ui->pods_up;
     ui->pods_up.next = &ui->detail_up;
+    ui->layout = layout_create(&ui->pods_up);
+    ui->log_buffer_lines = opts->log_buffer_lines;
     screen_add_pane(ui->screen, &ui->pods.pane);
     screen_add_pane(ui->screen, &ui->detail.pane);
     view_help_init(&ui->help, ui->screen, ui->km);
@@ -1349,6 +1190,7 @@ ui_closed_one(struct ui *ui)
     view_pods_done(&ui->pods);
     view_detail_done(&ui->detail);
     view_help_done(&ui->help);
+    ui_pane_done(ui);
     free(ui->dlg_ns);
     free(ui->dlg_name);
     free(ui->pr_key);

@@ -48,6 +48,8 @@ struct ui_opts {
     /* The client of the context shown, for panes that stream (logs, exec,
      * port-forward) or ask (explain, apply); NULL: none of those. */
     struct kclient *client;
+    /* Lines a log pane keeps (config log-buffer-lines); 0 = default. */
+    long log_buffer_lines;
 };
 
 /* The user (q, ctrl-c) or a signal (SIGTERM, SIGHUP, SIGINT) asked to quit.
