@@ -31,6 +31,8 @@ struct layout {
     struct layout_rect  area;
 };
 
+static void layout_reapply(struct layout *);
+
 static struct layout_cell *
 layout_leaf(void *pane)
 {
@@ -154,9 +156,11 @@ layout_focus(struct layout *l, void *pane)
 
     if (c == NULL)
         return -1;
-    if (c != l->focus)
-        l->zoom = NULL; /* like tmux: moving away ends the zoom */
     l->focus = c;
+    if (l->zoom != NULL && l->zoom != c) {
+        l->zoom = NULL; /* like tmux: moving away ends the zoom */
+        layout_reapply(l);
+    }
     return 0;
 }
 
@@ -186,6 +190,7 @@ layout_split(struct layout *l, void *target, void *pane,
     in->share = (uint32_t)((uint64_t)(before ? percent : 100 - percent) *
                            LAYOUT_ONE / 100);
     l->zoom = NULL;
+    layout_reapply(l);
     return 0;
 }
 
@@ -212,6 +217,7 @@ layout_remove(struct layout *l, void *pane)
         l->zoom = NULL;
     free(c);
     free(p);
+    layout_reapply(l);
     return 0;
 }
 
@@ -222,9 +228,11 @@ layout_focus_next(struct layout *l, int dir)
 
     if (c == NULL)
         c = layout_edge_leaf(l->root, dir > 0 ? 0 : 1);
-    if (c != l->focus)
-        l->zoom = NULL;
     l->focus = c;
+    if (l->zoom != NULL && l->zoom != c) {
+        l->zoom = NULL;
+        layout_reapply(l);
+    }
     return c->pane;
 }
 
@@ -292,6 +300,7 @@ layout_zoom_toggle(struct layout *l)
         l->zoom = NULL;
     else
         l->zoom = l->focus;
+    layout_reapply(l);
     return l->zoom != NULL;
 }
 
@@ -335,6 +344,7 @@ layout_resize(struct layout *l, enum layout_split split, int delta)
     /* The smallest share whose floor gives exactly a cells. */
     p->share = (uint32_t)(((uint64_t)a * LAYOUT_ONE + (uint64_t)avail - 1) /
                           (uint64_t)avail);
+    layout_reapply(l);
     return 0;
 }
 
@@ -414,6 +424,15 @@ layout_apply(struct layout *l, int x, int y, int w, int h)
         return;
     }
     layout_place(l, l->root, area);
+}
+
+/* Geometry follows every change at once (the last area), so that keys
+ * handled before the next frame (two resizes, a split then a directional
+ * move) see where things are now. */
+static void
+layout_reapply(struct layout *l)
+{
+    layout_apply(l, l->area.x, l->area.y, l->area.w, l->area.h);
 }
 
 int

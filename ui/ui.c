@@ -973,6 +973,10 @@ ui_tick_cb(uv_timer_t *t)
     screen_dirty(ui->screen, &ui->pods.pane, SCREEN_DATA, "tick");
     if (ui->detail.mode != VIEW_DETAIL_NONE)
         screen_dirty(ui->screen, &ui->detail.pane, SCREEN_DATA, "tick");
+    /* other panes' titles count down too (reconnecting in Ns) */
+    for (struct ui_pane *p = ui->panes; p != NULL; p = p->next)
+        if (p != &ui->pods_up && p != &ui->detail_up)
+            screen_dirty(ui->screen, p->sp, SCREEN_PAINT, "tick");
     screen_dirty(ui->screen, &ui->bar_pane, SCREEN_PAINT, "tick");
 }
 

@@ -299,7 +299,8 @@ view_logs_title(struct view_logs *v, WINDOW *win, int w, int focused)
 
     view_logs_state(v, state, sizeof state);
     kbuf_init(&t);
-    kbuf_printf(&t, " %s%s  %s", name, v->previous ? " (previous)" : "", state);
+    kbuf_printf(&t, " %s%s%s  %s", name, v->previous ? " (previous)" : "",
+                focused ? " [focus]" : "", state);
     if (!v->follow)
         kbuf_printf(&t, "  paused (+%llu new lines below)",
                     (unsigned long long)(logbuf_end(v->buf) - v->paused_end));
@@ -811,6 +812,31 @@ view_logs_next_container(struct view_logs *v)
                    v->cont + 1, v->ncontainers);
 }
 
+static struct view_logs *view_logs_new(struct ui *, const char *ns);
+
+/* The same log in a new pane beside this one (| or -). */
+static void
+view_logs_duplicate(struct view_logs *v, enum ui_split how)
+{
+    struct view_logs *d = view_logs_new(v->ui, v->ns);
+
+    d->pod = v->pod != NULL ? xstrdup(v->pod) : NULL;
+    d->selector = v->selector != NULL ? xstrdup(v->selector) : NULL;
+    for (size_t i = 0; i < v->ncontainers; i++) {
+        d->containers = xrealloc(d->containers,
+                                 (d->ncontainers + 1) * sizeof *d->containers);
+        d->containers[d->ncontainers++] = xstrdup(v->containers[i]);
+    }
+    d->cont = v->cont;
+    d->previous = v->previous;
+    d->tail_lines = v->tail_lines;
+    d->since_seconds = v->since_seconds;
+    d->timestamps = v->timestamps;
+    d->wrap = v->wrap;
+    view_logs_start(d);
+    ui_pane_open(v->ui, &d->up, how);
+}
+
 static int
 view_logs_action(struct ui *ui, struct ui_pane *p, const char *name)
 {
@@ -851,6 +877,10 @@ view_logs_action(struct ui *ui, struct ui_pane *p, const char *name)
     else if (strcmp(name, "log.filter") == 0)
         ui_prompt(ui, "show only lines matching (empty: all)",
                   v->filter != NULL ? v->filter : "", view_logs_filter_done, v);
+    else if (strcmp(name, "pane.split-vertical") == 0)
+        view_logs_duplicate(v, UI_SPLIT_VERTICAL);
+    else if (strcmp(name, "pane.split-horizontal") == 0)
+        view_logs_duplicate(v, UI_SPLIT_HORIZONTAL);
     else if (strcmp(name, "log.container") == 0)
         view_logs_next_container(v);
     else if (strcmp(name, "log.previous") == 0) {
@@ -978,7 +1008,7 @@ view_logs_default_container(struct view_logs *v, const cJSON *pod)
 }
 
 static void
-view_logs_open_pod(struct ui *ui, int previous)
+view_logs_open_pod(struct ui *ui, int previous, enum ui_split how)
 {
     cJSON            *pod = ui_selected_pod(ui);
     const cJSON      *md, *ns, *name;
@@ -1000,7 +1030,7 @@ view_logs_open_pod(struct ui *ui, int previous)
     v->cont = view_logs_default_container(v, pod);
     cJSON_Delete(pod);
     view_logs_start(v);
-    ui_pane_open(ui, &v->up, UI_SPLIT_AUTO);
+    ui_pane_open(ui, &v->up, how);
     if (v->cont >= 0)
         ui_message(ui, "container %s of %zu (c: next, all merged)",
                    v->containers[v->cont], v->ncontainers);
@@ -1009,13 +1039,13 @@ view_logs_open_pod(struct ui *ui, int previous)
 static void
 view_logs_act_logs(struct ui *ui)
 {
-    view_logs_open_pod(ui, 0);
+    view_logs_open_pod(ui, 0, UI_SPLIT_AUTO);
 }
 
 static void
 view_logs_act_previous(struct ui *ui)
 {
-    view_logs_open_pod(ui, 1);
+    view_logs_open_pod(ui, 1, UI_SPLIT_AUTO);
 }
 
 /* The merged pane over the pods of the selected pod's namespace that
@@ -1091,7 +1121,23 @@ view_logs_cmd_logs(struct ui *ui, const char *args)
     view_logs_open_selector(ui, args);
 }
 
+/* | and - from a pane that is not a log pane: the selected pod's log,
+ * split that way from the focused pane. */
+static void
+view_logs_act_split_v(struct ui *ui)
+{
+    view_logs_open_pod(ui, 0, UI_SPLIT_VERTICAL);
+}
+
+static void
+view_logs_act_split_h(struct ui *ui)
+{
+    view_logs_open_pod(ui, 0, UI_SPLIT_HORIZONTAL);
+}
+
 const struct ui_action ui_logs_actions[] = {
+    {"pane.split-vertical", view_logs_act_split_v},
+    {"pane.split-horizontal", view_logs_act_split_h},
     {"pod.logs", view_logs_act_logs},
     {"pod.logs-previous", view_logs_act_previous},
     {"pod.logs-merged", view_logs_act_merged},

@@ -212,6 +212,11 @@ test_focus_order_and_direction(void **state)
 
     layout_focus(l, P(0));
     assert_ptr_equal(layout_focus_dir(l, LAYOUT_RIGHT), P(1));
+    /* a split is placed at once: moving into it needs no apply first */
+    layout_split(l, P(1), P(5), LAYOUT_SIDE, 0, 50);
+    assert_ptr_equal(layout_focus_dir(l, LAYOUT_RIGHT), P(5));
+    layout_remove(l, P(5));
+    assert_ptr_equal(layout_focused(l), P(1));
     assert_null(layout_focus_dir(l, LAYOUT_RIGHT));
     assert_ptr_equal(layout_focused(l), P(1));
     assert_null(layout_focus_dir(l, LAYOUT_UP));
@@ -287,6 +292,15 @@ test_resize(void **state)
         layout_apply(l, 0, 0, 81, 20);
         assert_int_equal(rect(l, 0).w, 44 - i);
     }
+    /* two resizes before the next apply add up */
+    layout_resize(l, LAYOUT_SIDE, 1);
+    layout_resize(l, LAYOUT_SIDE, 1);
+    layout_apply(l, 0, 0, 81, 20);
+    assert_int_equal(rect(l, 0).w, 40);
+    layout_resize(l, LAYOUT_SIDE, -1);
+    layout_resize(l, LAYOUT_SIDE, -1);
+    layout_apply(l, 0, 0, 81, 20);
+    assert_int_equal(rect(l, 0).w, 38);
     /* no stacked split holds 0 */
     assert_int_equal(layout_resize(l, LAYOUT_STACK, 2), -1);
     /* the bottom right pane grows upwards */
