@@ -1189,7 +1189,9 @@ ui_stats(struct ui *ui, struct ui_stats *st)
 static void
 ui_closed_one(struct ui *ui)
 {
-    if (--ui->open > 0)
+    /* A hold released while the UI runs (a log pane closed) only counts
+     * down: the UI ends after ui_close and the last release. */
+    if (--ui->open > 0 || !ui->closing)
         return;
     view_pods_done(&ui->pods);
     view_detail_done(&ui->detail);

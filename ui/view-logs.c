@@ -872,10 +872,10 @@ view_logs_action(struct ui *ui, struct ui_pane *p, const char *name)
     else if (strcmp(name, "search.prev") == 0)
         view_logs_find(v, -1);
     else if (strcmp(name, "filter") == 0)
-        ui_prompt(ui, "search", v->search != NULL ? v->search : "",
+        ui_prompt(ui, "search: ", v->search != NULL ? v->search : "",
                   view_logs_search_done, v);
     else if (strcmp(name, "log.filter") == 0)
-        ui_prompt(ui, "show only lines matching (empty: all)",
+        ui_prompt(ui, "show only lines matching (empty: all): ",
                   v->filter != NULL ? v->filter : "", view_logs_filter_done, v);
     else if (strcmp(name, "pane.split-vertical") == 0)
         view_logs_duplicate(v, UI_SPLIT_VERTICAL);
@@ -895,9 +895,9 @@ view_logs_action(struct ui *ui, struct ui_pane *p, const char *name)
 
         if (v->tail_lines >= 0)
             snprintf(n, sizeof n, "%lld", (long long)v->tail_lines);
-        ui_prompt(ui, "tail lines (empty: all)", n, view_logs_tail_done, v);
+        ui_prompt(ui, "tail lines (empty: all): ", n, view_logs_tail_done, v);
     } else if (strcmp(name, "log.since") == 0)
-        ui_prompt(ui, "since (30s, 5m, 1h; empty: all)", "",
+        ui_prompt(ui, "since (30s, 5m, 1h; empty: all): ", "",
                   view_logs_since_done, v);
     else
         return 0;
@@ -1108,7 +1108,8 @@ view_logs_act_merged(struct ui *ui)
                             l->valuestring);
         }
     cJSON_Delete(pod);
-    ui_prompt(ui, "logs of pods with labels (empty: all)", b.data ? b.data : "",
+    ui_prompt(ui,
+              "logs of pods with labels (empty: all): ", b.data ? b.data : "",
               view_logs_selector_done, NULL);
     kbuf_done(&b);
 }
