@@ -357,6 +357,9 @@ view_logs_paint(void *data, WINDOW *win, int focused)
     while (y < h && logbuf_filter_next(v->buf, v->fq, &seq, 1)) {
         const struct logbuf_line *ln = logbuf_get(v->buf, seq);
 
+        /* paused: the screen holds still; what came since is counted */
+        if (!v->follow && seq >= v->paused_end)
+            break;
         if (y == 1)
             v->shown_top = seq;
         view_logs_render(v, ln, v->wrap ? w * (h - y) : w, &r);
@@ -583,6 +586,7 @@ static void
 view_logs_scroll(struct view_logs *v, long n)
 {
     uint64_t seq;
+    int      down = n > 0;
 
     view_logs_pause(v);
     seq = v->top < logbuf_first(v->buf) ? logbuf_first(v->buf) : v->top;
@@ -607,6 +611,8 @@ view_logs_scroll(struct view_logs *v, long n)
         seq = s;
     }
     v->top = seq;
+    if (down) /* moving down shows what has arrived so far */
+        v->paused_end = logbuf_end(v->buf);
 }
 
 static void
@@ -641,6 +647,7 @@ view_logs_find(struct view_logs *v, int dir)
             (logbuf_filter_next(v->buf, v->fq, &s, 1) && s == m.seq)) {
             view_logs_pause(v);
             v->top = m.seq;
+            v->paused_end = logbuf_end(v->buf);
             return;
         }
         if (dir < 0 && m.seq == 0)
