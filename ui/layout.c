@@ -426,6 +426,43 @@ layout_apply(struct layout *l, int x, int y, int w, int h)
     layout_place(l, l->root, area);
 }
 
+/* Leaves side by side (or stacked) under c, counting a subtree of the
+ * other kind as one. */
+static int
+layout_run_count(const struct layout_cell *c, enum layout_split split)
+{
+    if (layout_is_leaf(c) || c->split != split)
+        return 1;
+    return layout_run_count(c->child[0], split) +
+           layout_run_count(c->child[1], split);
+}
+
+static void
+layout_even(struct layout_cell *c, enum layout_split split)
+{
+    if (layout_is_leaf(c) || c->split != split)
+        return;
+    c->share = (uint32_t)((uint64_t)layout_run_count(c->child[0], split) *
+                          LAYOUT_ONE / (uint64_t)layout_run_count(c, split));
+    layout_even(c->child[0], split);
+    layout_even(c->child[1], split);
+}
+
+int
+layout_equalize(struct layout *l, void *pane, enum layout_split split)
+{
+    struct layout_cell *c = layout_find(l->root, pane);
+
+    if (c == NULL)
+        return -1;
+    /* the top of the run of such splits that holds the pane */
+    while (c->parent != NULL && c->parent->split == split)
+        c = c->parent;
+    layout_even(c, split);
+    layout_reapply(l);
+    return 0;
+}
+
 /* Geometry follows every change at once (the last area), so that keys
  * handled before the next frame (two resizes, a split then a directional
  * move) see where things are now. */

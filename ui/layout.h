@@ -73,6 +73,11 @@ void *layout_zoomed(const struct layout *);
  * contains it (nothing to resize). */
 int layout_resize(struct layout *, enum layout_split, int delta);
 
+/* Give the panes side by side (LAYOUT_SIDE) or stacked with pane, in the
+ * run of such splits that holds it, equal room (a subtree split the
+ * other way counts as one pane). -1 when pane is not there. */
+int layout_equalize(struct layout *, void *pane, enum layout_split);
+
 /* Compute every pane's rectangle inside (x, y, w, h). Panes that get no
  * room (a tiny terminal, or hidden by a zoom) are hidden. */
 void layout_apply(struct layout *, int x, int y, int w, int h);

@@ -154,6 +154,9 @@ ui_pane_open(struct ui *ui, struct ui_pane *p, enum ui_split split)
         if (!layout_has(ui->layout, target))
             target = &ui->pods_up;
         layout_split(ui->layout, target, p, how, 0, 50);
+        /* panes the UI places beside each other share the row evenly */
+        if (split == UI_SPLIT_AUTO && how == LAYOUT_SIDE)
+            layout_equalize(ui->layout, p, LAYOUT_SIDE);
     }
     ui_pane_focus(ui, p);
     ui_pane_relayout(ui, "pane opened");

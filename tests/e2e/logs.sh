@@ -5,6 +5,8 @@
 # matches and keeps the other lines; & shows only matching lines. ctrl-s
 # saves a 0600 file holding the pane's lines, numbered without gaps. A
 # completed pod's pane says "ended: exit 0 (Completed)". z zooms and back;
+# c cycles a two-container pod's containers, then all merged; p shows the
+# previous instance of a restarted container;
 # q closes panes one by one, then quits with the loop closed cleanly.
 . "${TESTLIB:?run through ctest (TESTLIB is not set)}"
 . "$(dirname "$TESTLIB")/e2e.sh"
@@ -26,6 +28,15 @@ create '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"done",
  "annotations":{"kpod-sim/crash-after":"2","kpod-sim/exit-code":"0"}},
  "spec":{"restartPolicy":"Never",
   "containers":[{"name":"app","image":"example.com/app:1"}]}}'
+
+# pair: two containers; the first is the default.
+create '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"pair"},
+ "spec":{"containers":[{"name":"one","image":"example.com/one:1"},
+  {"name":"two","image":"example.com/two:1"}]}}'
+# twice: crashes after 1 s and restarts.
+create '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"twice",
+ "annotations":{"kpod-sim/crash-after":"1"}},
+ "spec":{"containers":[{"name":"app","image":"example.com/app:1"}]}}'
 
 e2e_start 200 50
 e2e_run --kubeconfig "$SIM_KUBECONFIG"
@@ -146,6 +157,41 @@ e2e_keys z
 e2e_wait 5 '^NAME +READY'
 e2e_wait 5 'default/beta +following'
 pass "zoom"
+
+# a two-container pod: its default container first, c cycles to the
+# other one, then to all containers merged with a prefix per container
+e2e_keys C-w k
+e2e_wait 5 '^ default/alpha +following'
+e2e_keys j l
+e2e_wait 20 'default/pair/one \[focus\] +following'
+e2e_keys c
+e2e_wait 20 'default/pair/two \[focus\] +following'
+e2e_keys c
+e2e_wait 20 'default/pair \(all containers\) \[focus\]'
+e2e_wait 20 '\[pod/pair/one\] level=info'
+e2e_wait 20 '\[pod/pair/two\] level=info'
+pass "container choice and all containers merged"
+e2e_keys q
+e2e_wait_gone 5 'default/pair'
+e2e_wait 5 'default/done \[focus\]'
+
+# p on a restarted pod: the previous instance's log, and p in the pane
+# goes back to the current one
+twice_restarted() {
+	[ "$(kc get pod twice -o jsonpath='{.status.containerStatuses[0].restartCount}')" -ge 1 ]
+}
+wait_for 60 twice_restarted || fail "twice did not restart"
+e2e_keys C-w k
+e2e_wait 5 '^ default/alpha +following'
+e2e_keys j p
+e2e_wait 20 'default/twice \(previous\) \[focus\]'
+e2e_wait 20 'starting app \(example.com/app:1\), restart [0-9]+'
+e2e_keys p
+e2e_wait 20 'default/twice \[focus\]'
+pass "previous container's log"
+e2e_keys q
+e2e_wait_gone 5 'default/twice'
+e2e_wait 5 'default/done \[focus\]'
 
 # q closes the focused pane, then the others; the last q quits
 e2e_keys q

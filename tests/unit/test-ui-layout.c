@@ -330,6 +330,33 @@ test_resize(void **state)
     layout_free(l);
 }
 
+/* Four panes opened one beside the newest share the width evenly after
+ * layout_equalize; a stacked subtree counts as one column. */
+static void
+test_equalize(void **state)
+{
+    struct layout *l = layout_create(P(0));
+    int            i;
+
+    (void)state;
+    for (i = 1; i < 4; i++)
+        layout_split(l, P(i - 1), P(i), LAYOUT_SIDE, 0, 50);
+    layout_apply(l, 0, 0, 83, 10); /* 80 columns and 3 dividers */
+    assert_int_equal(rect(l, 0).w, 41); /* halves of halves */
+    assert_int_equal(layout_equalize(l, P(3), LAYOUT_SIDE), 0);
+    for (i = 0; i < 4; i++)
+        assert_int_equal(rect(l, i).w, 20);
+    assert_int_equal(check_tiling(l, 83, 10), 4);
+    /* a stack in the second column stays one column */
+    layout_split(l, P(1), P(4), LAYOUT_STACK, 0, 50);
+    layout_equalize(l, P(0), LAYOUT_SIDE);
+    for (i = 0; i < 4; i++)
+        assert_int_equal(rect(l, i).w, 20);
+    assert_int_equal(rect(l, 4).w, 20);
+    assert_int_equal(layout_equalize(l, P(9), LAYOUT_SIDE), -1);
+    layout_free(l);
+}
+
 /* Tiny terminals: 1x1, 20x5, 0x0 and everything in between never give a
  * pane zero cells while calling it visible, and the focused pane stays
  * visible whenever any pane is. */
@@ -396,6 +423,7 @@ main(void)
         cmocka_unit_test(test_focus_order_and_direction),
         cmocka_unit_test(test_zoom),
         cmocka_unit_test(test_resize),
+        cmocka_unit_test(test_equalize),
         cmocka_unit_test(test_tiny),
     };
 
