@@ -32,6 +32,7 @@ struct reflector {
     char                   *field_selector;
     int                     page_limit;
     int                     watch_timeout_s;
+    long                    request_timeout_ms;
     reflector_status_cb     status_cb;
     void                   *data;
     struct reflector_status st;
@@ -289,6 +290,7 @@ refl_list(struct reflector *r)
     }
     refl_selectors(r, &q);
     o.path = q.data;
+    o.timeout_ms = r->request_timeout_ms;
     r->req = khttp_request(r->c, &o, refl_list_done, r, &cause);
     kbuf_done(&q);
     if (r->req == NULL) {
@@ -443,6 +445,9 @@ refl_watch(struct reflector *r)
     o.path = q.data;
     o.on_line = refl_event;
     o.max_retries = -1; /* backoff is ours */
+    /* A dead server (or a half-open connection) must not keep the watch
+     * forever: it ends by timeoutSeconds, so allow that plus slack. */
+    o.timeout_ms = (long)timeout * 1000 + r->request_timeout_ms;
     r->events = 0;
     r->watch_start_ms = know_ms();
     r->req = khttp_request(r->c, &o, refl_watch_done, r, &cause);
@@ -477,6 +482,8 @@ reflector_create(struct kclient *c, struct store *s,
         o->field_selector != NULL ? xstrdup(o->field_selector) : NULL;
     r->page_limit = o->page_limit > 0 ? o->page_limit : 500;
     r->watch_timeout_s = o->watch_timeout_s;
+    r->request_timeout_ms =
+        o->request_timeout_ms > 0 ? o->request_timeout_ms : 30000;
     r->status_cb = cb;
     r->data = data;
     r->st.state = REFLECTOR_CONNECTING;

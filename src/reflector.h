@@ -37,6 +37,10 @@ struct reflector_opts {
     const char *field_selector;
     int         page_limit;      /* 0 = 500 */
     int         watch_timeout_s; /* 0 = random 5-10 min like client-go */
+    /* How long a list may take, and how long a watch may outlive its
+     * timeoutSeconds: a server that accepts and never answers is a
+     * failure to retry, not a hang. 0 = 30 s. */
+    int request_timeout_ms;
 };
 
 struct reflector *reflector_create(struct kclient *, struct store *,
