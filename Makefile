@@ -8,7 +8,7 @@ BUILD_FUZZ ?= build-fuzz
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CTEST_ARGS ?= --output-on-failure
 
-.PHONY: all deps build demo test test-main test-asan test-fuzz package screenshots clean format
+.PHONY: all deps build demo test test-main test-asan test-fuzz fuzz package screenshots clean format
 
 all: build
 
@@ -59,6 +59,19 @@ screenshots:
 	@sh scripts/install-deps.sh screenshots
 	@$(MAKE) --no-print-directory build
 	bash scripts/screenshots $(BUILD) screenshots
+
+# Long fuzzing: each harness FUZZ_SECONDS (default 300) on its corpus in
+# tests/fuzz/corpus/NAME, which keeps what it finds (commit the new inputs
+# worth keeping). Crashes are written as $(BUILD_FUZZ)/crash-*.
+FUZZ_SECONDS ?= 300
+fuzz: $(BUILD_FUZZ)/CMakeCache.txt
+	cmake --build $(BUILD_FUZZ) -j$(JOBS) --target fuzzers
+	@set -e; for src in tests/fuzz/fuzz-*.c; do \
+		name=$$(basename $$src .c); corpus=tests/fuzz/corpus/$${name#fuzz-}; \
+		mkdir -p $$corpus; echo "== $$name ($(FUZZ_SECONDS) s, $$corpus)"; \
+		(cd $(BUILD_FUZZ) && ./tests/$$name -max_total_time=$(FUZZ_SECONDS) \
+			-rss_limit_mb=2048 -print_final_stats=1 $(CURDIR)/$$corpus); \
+	done
 
 format:
 	clang-format -i src/*.c src/*.h src/*/*.c src/*/*.h ui/*.c ui/*.h
