@@ -771,6 +771,10 @@ main_dashboard(const struct main_opts *o)
     kbuf_init(&note);
     if (readonly)
         kbuf_puts(&note, "read-only");
+    /* kubectl only logs this; a dashboard left open should keep saying it. */
+    if (ctx->insecure)
+        kbuf_printf(&note, "%sTLS verification off (insecure-skip-tls-verify)",
+                    note.len ? "; " : "");
     {
         const struct cfgcauses *all[] = {&cfg->causes, &km->causes,
                                          &theme->causes};

@@ -6,11 +6,13 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
 #include <time.h>
+#include <unistd.h>
 
 static void
 oom(size_t n)
@@ -238,10 +240,18 @@ static FILE *klog_file;
 int
 klog_open(const char *path)
 {
+    int fd;
+
     klog_close();
-    klog_file = fopen(path, "a");
-    if (klog_file == NULL)
+    /* 0600: a debug log says which servers and pods were used. */
+    fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (fd < 0)
         return -1;
+    klog_file = fdopen(fd, "a");
+    if (klog_file == NULL) {
+        close(fd);
+        return -1;
+    }
     setvbuf(klog_file, NULL, _IOLBF, 0);
     return 0;
 }
