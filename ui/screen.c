@@ -22,7 +22,7 @@
 
 #define SCREEN_MAXPANES 64
 #define SCREEN_FRAME_NS (16 * 1000 * 1000) /* ~60 frames/s */
-#define SCREEN_NSIGNALS 4
+#define SCREEN_NSIGNALS 5
 #define SCREEN_ESC_MS 25 /* how long a lone Esc may start a sequence */
 
 struct screen {
@@ -59,7 +59,7 @@ struct screen {
 };
 
 static const int screen_signums[SCREEN_NSIGNALS] = {SIGWINCH, SIGTERM, SIGHUP,
-                                                    SIGINT};
+                                                    SIGINT, SIGTSTP};
 static const int screen_fatal[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
 
 /* What the emergency restore needs, kept where a signal handler can use it
@@ -556,6 +556,47 @@ screen_input_cb(uv_poll_t *h, int status, int events)
     }
 }
 
+/* Terminal modes while curses runs: raw (ctrl-c is a key), except that
+ * the suspend character (^Z) still signals, so ctrl-z suspends kpod as it
+ * does any program; intr and quit stay keys. Saved as curses' program
+ * mode, which it restores after a suspend. */
+static void
+screen_modes(void)
+{
+    struct termios tio;
+
+    raw(); /* ctrl-c arrives as a key; SIGINT from elsewhere still quits */
+    noecho();
+    nonl();
+    if (tcgetattr(STDIN_FILENO, &tio) == 0) {
+        tio.c_lflag |= ISIG;
+        tio.c_cc[VINTR] = _POSIX_VDISABLE;
+        tio.c_cc[VQUIT] = _POSIX_VDISABLE;
+        tcsetattr(STDIN_FILENO, TCSANOW, &tio);
+    }
+    def_prog_mode();
+}
+
+/* SIGTSTP (ctrl-z, or from outside): give the terminal back as it was,
+ * stop, and when continued (fg) take it again and redraw everything at
+ * the terminal's size then. */
+static void
+screen_tstp(struct screen *s)
+{
+    if (s->ended)
+        return;
+    klog("suspended");
+    endwin();
+    screen_active = 0;
+    kill(getpid(), SIGSTOP);
+    /* continued */
+    klog("continued");
+    screen_active = 1;
+    reset_prog_mode();
+    clearok(curscr, TRUE);
+    screen_resize(s);
+}
+
 static void
 screen_signal_cb(uv_signal_t *h, int signum)
 {
@@ -563,6 +604,10 @@ screen_signal_cb(uv_signal_t *h, int signum)
 
     if (signum == SIGWINCH) {
         screen_resize(s);
+        return;
+    }
+    if (signum == SIGTSTP) {
+        screen_tstp(s);
         return;
     }
     klog("signal %d", signum);
@@ -641,9 +686,7 @@ screen_create(uv_loop_t *loop, const struct screen_cbs *cbs, char **cause)
     screen_active = 1;
     screen_install_fatal();
 
-    raw(); /* ctrl-c arrives as a key; SIGINT from elsewhere still quits */
-    noecho();
-    nonl();
+    screen_modes();
     curs_set(0);
     keypad(stdscr, TRUE);
     nodelay(stdscr, TRUE);

@@ -2,7 +2,8 @@
 # ~100 per second between 20x5 and 400x120) leaves it alive and drawing
 # the final size; when its terminal goes away (the tmux pane killed, the
 # whole tmux server killed) the process ends within a deadline instead of
-# living on as an orphan, and closes its loop cleanly.
+# living on as an orphan, and closes its loop cleanly. ctrl-z (and SIGTSTP
+# from outside) stops it with the terminal given back; fg redraws it.
 . "${TESTLIB:?run through ctest (TESTLIB is not set)}"
 . "$(dirname "$TESTLIB")/e2e.sh"
 
@@ -64,6 +65,47 @@ e2e_keys Escape
 pass "after the storm: drawn at 101x33 and answering keys"
 e2e_keys q
 [ "$(e2e_exit_status)" = 0 ] || fail "kpod exit status not 0 after the storm"
+
+# --- ctrl-z and fg ---------------------------------------------------------
+# Started alone (not in a `;` list, whose next command bash would run at
+# once when kpod stops), so the shell's job control sees kpod itself.
+LOGZ="$TEST_TMP/kpod-tstp.log"
+e2e_type "$KPOD --log $LOGZ --demo"
+wait_for 30 test -s "$LOGZ" || fail "kpod did not start (no log)"
+PIDZ=$(pgrep -n -f -- "--log $LOGZ") || fail "no kpod process"
+e2e_wait 60 '^http-go +1/1 +Running'
+stopped() { [[ "$(ps -o stat= -p "$1")" == T* ]]; }
+alt() { [ "$(e2e_tmux display -p -t e2e '#{alternate_on}')" = "$1" ]; }
+suspend_and_resume() { # HOW
+	wait_for 20 stopped "$PIDZ" || fail "$1: kpod is not stopped: $(ps -o stat= -p "$PIDZ")"
+	wait_for 20 alt 0 || fail "$1: the alternate screen is still on"
+	e2e_wait 20 '^e2e\$ ?$'
+	e2e_lacks '^NAME +READY +STATUS' || fail "$1: kpod's screen left behind"
+	[ "$(e2e_tmux display -p -t e2e '#{cursor_flag}')" = 1 ] || fail "$1: cursor left invisible"
+	e2e_type "fg"
+	wait_for 20 alt 1 || fail "$1: fg did not bring the alternate screen back"
+	e2e_wait 30 '^http-go +1/1 +Running'
+	e2e_wait 30 '^NAME +READY +STATUS'
+	! stopped "$PIDZ" || fail "$1: still stopped after fg"
+	e2e_keys d
+	e2e_wait 30 ' Describe: default/'
+	e2e_keys Escape
+	e2e_wait_gone 30 ' Describe: default/'
+	pass "$1 suspends with the terminal restored; fg redraws and keys work"
+}
+e2e_keys C-z
+suspend_and_resume "ctrl-z"
+# Resized while stopped: drawn at the new size after fg.
+kill -TSTP "$PIDZ"
+wait_for 20 stopped "$PIDZ" || fail "SIGTSTP: kpod is not stopped"
+e2e_tmux resize-window -t e2e -x 90 -y 20
+suspend_and_resume "SIGTSTP from outside"
+[ "$(e2e_capture | wc -l)" -eq 20 ] || fail "not redrawn at 90x20 after fg"
+[[ "$(e2e_capture | sed -n 20p)" == " kpod-sim"* ]] || fail "no status bar on row 20 after fg"
+e2e_keys q
+wait_for 20 gone "$PIDZ" || fail "kpod did not quit after fg"
+grep -q 'main: exit 0' "$LOGZ" || fail "kpod's exit after fg: $(tail -n 3 "$LOGZ")"
+e2e_tmux resize-window -t e2e -x 120 -y 30
 
 # --- the terminal goes away -----------------------------------------------
 # kpod in a second window; killing that pane closes its terminal.
