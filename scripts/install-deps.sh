@@ -10,7 +10,7 @@ PKGS="build-essential cmake pkg-config clang libclang-rt-14-dev
 libuv1-dev libcurl4-openssl-dev libyaml-dev libcjson-dev libncursesw5-dev
 libwslay-dev libhttp-parser-dev libcmocka-dev
 tmux curl stunnel4 tinyproxy openssl python3 python3-kubernetes python3-yaml tzdata
-help2man dpkg-dev file"
+help2man dpkg-dev file valgrind iproute2"
 if [ "${1:-}" = screenshots ]; then
 	PKGS="$PKGS aha chromium fonts-dejavu-core"
 fi
