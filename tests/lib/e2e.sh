@@ -15,7 +15,7 @@ e2e_start() {
 	local cols=$1 rows=$2
 	TEST_CLEANUPS+=("tmux -L $E2E_SOCK kill-server")
 	e2e_tmux new-session -d -x "$cols" -y "$rows" -s e2e \
-		"env -i PATH=/usr/bin:/bin HOME=$TEST_TMP/home TERM=screen \
+		"env -i PATH=/usr/bin:/bin HOME=$TEST_TMP/home HISTFILE= TERM=screen \
 LANG=C.UTF-8 PS1='e2e\$ ' bash --norc --noprofile"
 	e2e_tmux set-option -t e2e -g status off >/dev/null
 	mkdir -p "$TEST_TMP/home"
