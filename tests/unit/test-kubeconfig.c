@@ -174,6 +174,77 @@ test_kubeconfig_list_merge(void **state)
     free(b);
 }
 
+/* The context picker's list: every file's contexts once (the first file
+ * that names one wins), sorted, current-context from the first file that
+ * sets it; no kubeconfig is an empty list, a broken one an error. */
+static void
+test_contexts(void **state)
+{
+    char            *a = put("a.yaml", A), *b = put("b.yaml", B);
+    char            *env, *cause = NULL, *cur = NULL, **names = NULL;
+    char            *dup = put("dup.yaml", "contexts:\n"
+                                                      "- name: a\n"
+                                                      "  context: {cluster: c2}\n"
+                                                      "- name: zz\n"
+                                                      "  context: {cluster: c2}\n"
+                                                      "- context: {cluster: c2}\n");
+    struct kube_opts o = {0};
+    size_t           n = 0, i;
+
+    (void)state;
+    env = xasprintf("%s:%s:%s", b, dup, a);
+    setenv("KUBECONFIG", env, 1);
+    assert_int_equal(kubeconfig_contexts(&o, &names, &n, &cur, &cause), 0);
+    assert_int_equal(n, 4);
+    assert_string_equal(names[0], "a");
+    assert_string_equal(names[1], "b");
+    assert_string_equal(names[2], "s");
+    assert_string_equal(names[3], "zz");
+    assert_string_equal(cur, "b");
+    for (i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    free(cur);
+
+    /* --kubeconfig: that file only. */
+    o.kubeconfig = a;
+    assert_int_equal(kubeconfig_contexts(&o, &names, &n, &cur, &cause), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(names[0], "a");
+    assert_string_equal(names[1], "s");
+    assert_string_equal(cur, "a");
+    for (i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    free(cur);
+
+    /* A current-context naming no context is not marked. */
+    free(put("a.yaml", "current-context: gone\ncontexts:\n- name: x\n"
+                       "  context: {cluster: c}\n"));
+    assert_int_equal(kubeconfig_contexts(&o, &names, &n, &cur, &cause), 0);
+    assert_int_equal(n, 1);
+    assert_null(cur);
+    free(names[0]);
+    free(names);
+
+    free(put("a.yaml", "contexts: [\n"));
+    assert_int_equal(kubeconfig_contexts(&o, &names, &n, &cur, &cause), -1);
+    assert_non_null(cause);
+    assert_non_null(strstr(cause, "a.yaml"));
+    free(cause);
+    cause = NULL;
+
+    o.kubeconfig = NULL;
+    unsetenv("KUBECONFIG");
+    assert_int_equal(kubeconfig_contexts(&o, &names, &n, &cur, &cause), 0);
+    assert_int_equal(n, 0);
+    assert_null(names);
+    free(env);
+    free(a);
+    free(b);
+    free(dup);
+}
+
 static void
 test_home_default(void **state)
 {
@@ -431,6 +502,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_kubeconfig_list_merge, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_home_default, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_contexts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
         cmocka_unit_test(test_flags),
         cmocka_unit_test_setup_teardown(test_token_file_reread, setup,
