@@ -383,19 +383,24 @@ main_find_command(int argc, char **argv)
 
 /* Everything the running dashboard owns. */
 struct main_app {
-    uv_loop_t          loop;
-    struct kloop      *kloop;
-    struct session    *session; /* the connection, its client and watches */
-    struct store      *pods;
-    struct store      *events;     /* the detail panes' events */
-    struct store      *namespaces; /* the namespace picker's */
-    struct main_req   *reqs;       /* mutations in flight */
-    struct ui         *ui;
-    struct sim_thread *sim;
-    uv_timer_t         watchdog; /* bounds the shutdown */
-    int                watchdog_on;
-    int                closing; /* closes still pending */
-    int                exit_code;
+    uv_loop_t       loop;
+    struct kloop   *kloop;
+    struct session *session; /* the connection, its client and watches */
+    /* Read-only is per context (--readonly, or the config's contexts:). */
+    int                      readonly_flag; /* --readonly */
+    const struct config     *cfg;
+    const char              *keymap; /* its name, to load it again */
+    const struct ui_pod_ops *pod_ops;
+    struct store            *pods;
+    struct store            *events;     /* the detail panes' events */
+    struct store            *namespaces; /* the namespace picker's */
+    struct main_req         *reqs;       /* mutations in flight */
+    struct ui               *ui;
+    struct sim_thread       *sim;
+    uv_timer_t               watchdog; /* bounds the shutdown */
+    int                      watchdog_on;
+    int                      closing; /* closes still pending */
+    int                      exit_code;
 };
 
 static void
@@ -638,11 +643,19 @@ static void
 main_session_changed(struct session *s, void *data)
 {
     struct main_app *app = data;
+    int              ro;
 
-    (void)s;
     main_cancel_requests(app);
-    if (app->ui != NULL)
-        ui_session_changed(app->ui);
+    if (app->ui == NULL)
+        return;
+    ui_session_changed(app->ui);
+    /* The config may make the new context read-only (or not). */
+    ro = app->readonly_flag ||
+         (app->cfg != NULL &&
+          config_readonly(app->cfg, session_ctx(s)->context));
+    ui_set_readonly(app->ui, ro, app->keymap, app->pod_ops);
+    if (ro)
+        ui_message(app->ui, "read-only");
 }
 
 /* Write the demo URL to path atomically (a reader never sees half). */
@@ -763,6 +776,10 @@ main_dashboard(const struct main_opts *o)
     config_load(cfg, NULL);
     readonly = o->readonly || config_readonly(cfg, ctx->context);
     km = keymap_create(keymap_actions, keymap_nactions, readonly);
+    app.readonly_flag = o->readonly;
+    app.cfg = cfg;
+    app.keymap = o->keymap != NULL ? o->keymap : cfg->keymap;
+    app.pod_ops = &pod_ops;
     keymap_load(km, o->keymap != NULL ? o->keymap : cfg->keymap);
     theme = theme_create(getenv("NO_COLOR") != NULL);
     theme_load(theme, o->theme != NULL ? o->theme : cfg->theme);
@@ -841,10 +858,10 @@ static const struct main_cmd {
     const char *name;
     int (*run)(int, char **);
 } main_cmds[] = {
-    {"get", cmd_get_main},   {"describe", cmd_describe_main},
-    {"logs", cmd_logs_main}, {"port-forward", cmd_portforward_main},
-    {"exec", cmd_exec_main}, {"explain", cmd_explain_main},
-    {"apply", cmd_apply_main}, {"create", cmd_apply_main},
+    {"get", cmd_get_main},      {"describe", cmd_describe_main},
+    {"logs", cmd_logs_main},    {"port-forward", cmd_portforward_main},
+    {"exec", cmd_exec_main},    {"explain", cmd_explain_main},
+    {"apply", cmd_apply_main},  {"create", cmd_apply_main},
     {"delete", cmd_apply_main},
 };
 

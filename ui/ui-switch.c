@@ -206,3 +206,27 @@ ui_session_changed(struct ui *ui)
     ui_switch_show(ui);
     ui_set_conn(ui, session_status(ui->session));
 }
+
+void
+ui_set_readonly(struct ui *ui, int readonly, const char *keymap,
+                const struct ui_pod_ops *ops)
+{
+    struct keymap *k;
+
+    ui->pod_ops = readonly ? NULL : ops;
+    if (ui->km->readonly == readonly)
+        return;
+    /* Read-only drops the mutating bindings when a keymap loads: load it
+     * again the other way (its problems were shown at start). */
+    k = keymap_create(keymap_actions, keymap_nactions, readonly);
+    keymap_load(k, keymap);
+    ui->km = k;
+    keymap_free(ui->own_km);
+    ui->own_km = k;
+    ui->help.km = k;
+    memset(&ui->kin, 0, sizeof ui->kin);
+    free(ui->bar.hint);
+    ui->bar.hint = ui_hint(k);
+    if (ui->screen != NULL)
+        screen_dirty(ui->screen, NULL, SCREEN_LAYOUT, "read-only");
+}

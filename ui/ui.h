@@ -75,6 +75,11 @@ void ui_set_session(struct ui *, struct session *);
 /* The session switched (its changed callback): bound panes close when
  * the client changed, the bar and the list follow. */
 void ui_session_changed(struct ui *);
+/* Read-only or not (a switch to a context the config makes read-only, or
+ * back): the keymap named keymap is loaded again with or without its
+ * mutating actions, and ops (NULL when read-only) are what to send with. */
+void ui_set_readonly(struct ui *, int readonly, const char *keymap,
+                     const struct ui_pod_ops *ops);
 /* Counters for tests and the debug log. */
 struct ui_stats {
     uint64_t frames;         /* frames drawn (doupdate calls) */

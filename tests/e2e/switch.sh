@@ -67,6 +67,11 @@ contexts:
   context: {cluster: cluster-a, user: sso}
 CFG
 
+# The config makes beta read-only (delete and the other mutations go).
+mkdir -p "$TEST_TMP/home/.config/kpod"
+printf 'contexts:\n  beta:\n    readonly: true\n' \
+	>"$TEST_TMP/home/.config/kpod/config.yaml"
+
 e2e_start 200 30
 # (bash would write its history into HOME while the cleanup removes it)
 e2e_type "unset HISTFILE"
@@ -83,8 +88,17 @@ e2e_has '^  beta' || fail "beta not listed"
 e2e_keys j Enter
 e2e_wait 30 '^beta-db '
 e2e_lacks '^alpha-web ' || fail "alpha's pod still shown in beta"
-e2e_wait 10 ' beta \(cluster cluster-b, user bob\) \| default \| 1 pod \| live'
+e2e_wait 10 ' beta \(cluster cluster-b, user bob\) \| default \| 1 pod \| read-only \| live'
 pass "N picks another context: its pods and its name"
+# beta is read-only: ctrl-d asks nothing. A modal delete dialog would
+# take the next key, so k reaching the pod list proves there is none.
+ups=$(grep -c 'action cursor.up' "$KPOD_LOG" || true)
+e2e_keys C-d k
+wait_for 10 bash -c "[ \$(grep -c 'action cursor.up' '$KPOD_LOG') -gt $ups ]" ||
+	fail "k after ctrl-d did not reach the list (a dialog took it?)"
+! grep -q 'action pod.delete' "$KPOD_LOG" || fail "delete ran in a read-only context"
+e2e_lacks 'Delete pod' || fail "delete offered in a read-only context"
+pass "a context the config makes read-only has no delete"
 
 # The other cluster changes: the list follows the new one only.
 api "$B_URL" /api/v1/namespaces/default/pods "$(pod beta-new)"
@@ -143,6 +157,12 @@ e2e_wait 30 '^alpha-new '
 e2e_wait 10 '^alpha-web '
 e2e_wait 10 ' alpha \(cluster cluster-a, user alice\) \| default \| 2 pods \| live'
 pass "switching back from a broken context works"
+# alpha is not read-only: ctrl-d asks again; n cancels.
+e2e_keys C-d
+e2e_wait 10 'Delete pod default/alpha-'
+e2e_keys n
+e2e_wait 10 'delete cancelled'
+pass "back in a writable context, delete is there again"
 
 e2e_type ":ctx nope"
 e2e_wait 10 'context "nope" does not exist'
