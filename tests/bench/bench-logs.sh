@@ -6,6 +6,8 @@
 #   kubectl logs -f POD > /dev/null
 #   kpod logs -f POD > /dev/null             (the print mode)
 #   kpod logs -f --into-buffer POD           (into a pane's ring buffer)
+#   curl .../log?follow=true > /dev/null     (the floor: how fast the
+#                                             simulator serves the stream)
 # Prints lines/s per wall second and per CPU second of the reader, and the
 # ratios to kubectl. Not a test: nothing fails on a
 # number. Usage: tests/bench/bench-logs.sh [BUILD_DIR] (default ./build).
@@ -52,11 +54,12 @@ median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 declare -A WALL CPU RSS
 for ((r = 1; r <= REPS; r++)); do
-	for k in kubectl kpod buffer; do
+	for k in kubectl kpod buffer curl; do
 		case $k in
 		kubectl) set -- /usr/bin/kubectl --kubeconfig "$SIM_KUBECONFIG" logs -f chatty ;;
 		kpod) set -- "$KPOD" logs -f --kubeconfig "$SIM_KUBECONFIG" chatty ;;
 		buffer) set -- "$KPOD" logs -f --into-buffer --kubeconfig "$SIM_KUBECONFIG" chatty ;;
+		curl) set -- curl -sf -o /dev/null "$SIM_URL/api/v1/namespaces/default/pods/chatty/log?follow=true" ;;
 		esac
 		read -r w c m < <(run_timed "$@")
 		WALL[$k]+="$w "
@@ -74,7 +77,7 @@ printf '%-30s %9s %11s %7s %9s %13s %7s %9s\n' "reader" "wall s" "lines/s" \
 	"ratio" "cpu s" "lines/cpu-s" "ratio" "maxrss MB"
 bw=$(med "${WALL[kubectl]}")
 bc_=$(med "${CPU[kubectl]}")
-for k in kubectl kpod buffer; do
+for k in kubectl kpod buffer curl; do
 	w=$(med "${WALL[$k]}")
 	c=$(med "${CPU[$k]}")
 	# CPU times are in 10 ms steps: count at least one step.
@@ -84,6 +87,7 @@ for k in kubectl kpod buffer; do
 	kubectl) name="kubectl logs -f > /dev/null" ;;
 	kpod) name="kpod logs -f > /dev/null" ;;
 	buffer) name="kpod logs -f into a logbuf" ;;
+	curl) name="floor: curl > /dev/null" ;;
 	esac
 	printf '%-30s %9.3f %11.0f %7.2f %9.3f %13.0f %7.2f %9.1f\n' "$name" "$w" \
 		"$(echo "$LINES / $w" | bc -l)" "$(echo "$bw / $w" | bc -l)" "$c" \
