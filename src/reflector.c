@@ -204,7 +204,10 @@ refl_list_done(struct khttp_req *q, const struct khttp_response *resp,
     r->req = NULL;
     if (resp->error != NULL) {
         if (r->cont != NULL && refl_is_expired(resp->status, resp->reason)) {
-            /* The continue token expired: list again, in one piece. */
+            /* The continue token expired: list again, in one piece
+             * (client-go's pager: a full list when the continue expired). */
+            klog("%s: the list's continue token expired; listing in one piece",
+                 r->path);
             free(r->cont);
             r->cont = NULL;
             r->unpaged = 1;

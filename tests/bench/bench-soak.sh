@@ -49,7 +49,15 @@ print(" ".join(p["metadata"]["namespace"] + "/" + p["metadata"]["name"]
 [ "${#FOLLOW[@]}" -eq 2 ] || fail "the simulator has no pods to follow"
 
 S="$TEST_TMP/stats"
-kpod_start 200 50 "$S" -A --kubeconfig "$SIM_KUBECONFIG"
+# kpod's stderr (a crash message) into a file the failure report shows.
+cat >"$TEST_TMP/kpod-wrap" <<EOF
+#!/bin/sh
+exec $KPOD "\$@" 2>>$TEST_TMP/kpod-stderr.log
+EOF
+chmod +x "$TEST_TMP/kpod-wrap"
+KPOD_REAL=$KPOD KPOD=$TEST_TMP/kpod-wrap
+kpod_start 200 50 "$S" -A --kubeconfig "$SIM_KUBECONFIG" --log "$TEST_TMP/kpod.log"
+KPOD=$KPOD_REAL
 wait_for 300 first_frame_in "$S" || fail "kpod showed no list"
 bt send-keys -t bench d # the detail pane (describe), following the selection
 # Log panes, once the UI has them (the layout engineer's `l`).
@@ -91,7 +99,7 @@ sample() { # sample T NAME PID
 	local rss fds
 	rss=$(rss_kb "$3" VmRSS 2>/dev/null) || return 1
 	fds=$(find "/proc/$3/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)
-	[ -n "$rss" ] || return 1
+	[ -n "$rss" ] || return 1 # a zombie has no VmRSS
 	echo "$1,$2,$rss,$fds" >>"$CSV"
 }
 t0=$SECONDS
@@ -99,8 +107,10 @@ next=$t0
 while [ $((SECONDS - t0)) -lt "$SECS" ]; do
 	t=$((SECONDS - t0))
 	for p in "kpod:$KPOD_PID" "logs:$L1" "logs-buffer:$L2"; do
-		alive "${p#*:}" || fail "${p%%:*} (pid ${p#*:}) died at ${t} s: $(cat "$TEST_TMP"/logs*.err 2>/dev/null | tail -n 3)"
-		sample "$t" "${p%%:*}" "${p#*:}" || fail "cannot read /proc of ${p%%:*}"
+		if ! alive "${p#*:}" || ! sample "$t" "${p%%:*}" "${p#*:}"; then
+			cat "$TEST_TMP"/logs*.err "$TEST_TMP/kpod-stderr.log" 2>/dev/null | tail -n 5 >&2
+			fail "${p%%:*} (pid ${p#*:}) exited at ${t} s"
+		fi
 	done
 	# The selection moves, so the detail pane follows a new pod.
 	if ((t % 2)); then bt send-keys -t bench j; else bt send-keys -t bench k; fi
@@ -145,3 +155,6 @@ for name in kpod logs logs-buffer; do
 	}' "$CSV" || fail "no samples for $name"
 done
 echo "(slopes: least squares over the samples after the warm-up, one a second)"
+printf 'kpod: %d watch restarts after an error, %d lists in one piece (continue token expired)\n' \
+	"$(grep -c 'retrying in' "$TEST_TMP/kpod.log" || true)" \
+	"$(grep -c 'listing in one piece' "$TEST_TMP/kpod.log" || true)"
