@@ -785,6 +785,9 @@ main_dashboard(const struct main_opts *o)
     theme_load(theme, o->theme != NULL ? o->theme : cfg->theme);
     uo.keymap = km;
     uo.theme = theme;
+    uo.mouse = cfg->mouse;
+    uo.refresh_cap = (int)cfg->refresh_cap;
+    uo.no_confirm_delete = !cfg->confirm_delete;
     kbuf_init(&note);
     if (readonly)
         kbuf_puts(&note, "read-only");

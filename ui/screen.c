@@ -56,6 +56,7 @@ struct screen {
     uint64_t            frame_cost_ns;  /* build + paint + doupdate */
     int                 colors;
     int                 empty_reads;
+    uint64_t            frame_ns; /* the frame cap: 1 s / refresh-cap */
 };
 
 static const int screen_signums[SCREEN_NSIGNALS] = {SIGWINCH, SIGTERM, SIGHUP,
@@ -363,10 +364,10 @@ screen_prepare_cb(uv_prepare_t *h)
         return;
     now = uv_hrtime();
     since = now - s->last_frame_ns;
-    if (!s->urgent && s->frames > 0 && since < SCREEN_FRAME_NS) {
+    if (!s->urgent && s->frames > 0 && since < s->frame_ns) {
         if (!uv_is_active((uv_handle_t *)&s->frame_timer))
             uv_timer_start(&s->frame_timer, screen_timer_cb,
-                           (SCREEN_FRAME_NS - since + 999999) / 1000000, 0);
+                           (s->frame_ns - since + 999999) / 1000000, 0);
         return;
     }
     uv_timer_stop(&s->frame_timer);
@@ -402,6 +403,21 @@ screen_key(struct screen *s, int key)
         screen_dirty(s, NULL, SCREEN_LAYOUT, "KEY_RESIZE");
         return;
     }
+    if (key == SCREEN_FKEY(KEY_MOUSE)) {
+        MEVENT              ev;
+        struct screen_mouse m = {0};
+
+        if (getmouse(&ev) == OK && s->cbs.mouse != NULL &&
+            (m.kind = screen_mouse_kind((unsigned long)ev.bstate)) !=
+                SCREEN_MOUSE_NONE) {
+            m.x = ev.x;
+            m.y = ev.y;
+            s->cbs.mouse(s, &m, s->cbs.data);
+        }
+        if (!screen_is_dirty(s))
+            s->key_ns = 0;
+        return;
+    }
     /* The focused pane, else the first one, gets the key first. */
     p = s->focus != NULL ? s->focus : s->npanes > 0 ? s->panes[0] : NULL;
     if (p != NULL && p->ops->key != NULL && p->ops->key(p->data, key))
@@ -411,6 +427,43 @@ screen_key(struct screen *s, int key)
     /* A key that changed nothing on screen has no latency to report. */
     if (!screen_is_dirty(s))
         s->key_ns = 0;
+}
+
+enum screen_mouse_kind
+screen_mouse_kind(unsigned long bstate)
+{
+    if (bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED))
+        return SCREEN_MOUSE_CLICK;
+    if (bstate & BUTTON4_PRESSED)
+        return SCREEN_MOUSE_WHEEL_UP;
+#ifdef BUTTON5_PRESSED
+    if (bstate & BUTTON5_PRESSED)
+        return SCREEN_MOUSE_WHEEL_DOWN;
+#endif
+    return SCREEN_MOUSE_NONE;
+}
+
+void
+screen_set_mouse(struct screen *s, int on)
+{
+    (void)s;
+    /* presses, not clicks: no mouseinterval wait for the release */
+    mouseinterval(0);
+    /* releases are asked for too (and ignored): with them masked out,
+     * ncurses 6 lost the presses that followed a release */
+    mousemask(on ? BUTTON1_PRESSED | BUTTON1_RELEASED | BUTTON1_CLICKED |
+                       BUTTON4_PRESSED
+#ifdef BUTTON5_PRESSED
+                       | BUTTON5_PRESSED
+#endif
+                 : 0,
+              NULL);
+}
+
+void
+screen_set_fps(struct screen *s, int fps)
+{
+    s->frame_ns = fps > 0 ? 1000000000ull / (uint64_t)fps : SCREEN_FRAME_NS;
 }
 
 size_t
@@ -696,6 +749,7 @@ screen_create(uv_loop_t *loop, const struct screen_cbs *cbs, char **cause)
         s->colors = 1;
     }
     screen_init_handles(s);
+    s->frame_ns = SCREEN_FRAME_NS;
     s->dirty = SCREEN_LAYOUT;
     klog("%dx%d colors=%d", COLS, LINES, s->colors);
     return s;

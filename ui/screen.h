@@ -59,13 +59,36 @@ typedef void (*screen_quit_cb)(struct screen *, int signum, void *data);
 /* After each frame (for the debug log and tests). */
 typedef void (*screen_frame_cb)(struct screen *, void *data);
 
+/* A mouse event, in screen cells (0-based). */
+enum screen_mouse_kind {
+    SCREEN_MOUSE_NONE,
+    SCREEN_MOUSE_CLICK, /* button 1 pressed (or clicked) */
+    SCREEN_MOUSE_WHEEL_UP,
+    SCREEN_MOUSE_WHEEL_DOWN,
+};
+struct screen_mouse {
+    enum screen_mouse_kind kind;
+    int                    x, y;
+};
+/* A mouse event (only after screen_set_mouse(s, 1)). */
+typedef void (*screen_mouse_cb)(struct screen *, const struct screen_mouse *,
+                                void *data);
+
 struct screen_cbs {
     screen_layout_cb layout;
     screen_key_cb    key;
     screen_quit_cb   quit;
     screen_frame_cb  frame;
     void            *data;
+    screen_mouse_cb  mouse; /* may be NULL */
 };
+
+/* Curses' mouse state bits to an event kind (pure, for tests). */
+enum screen_mouse_kind screen_mouse_kind(unsigned long bstate);
+/* Ask the terminal for mouse clicks and wheel (on) or stop (off). */
+void screen_set_mouse(struct screen *, int on);
+/* At most fps frames per second (the scheduler's cap; default 60). */
+void screen_set_fps(struct screen *, int fps);
 
 /* Take over the terminal. NULL with *cause when stdin/stdout is not a
  * terminal or curses fails. */

@@ -152,6 +152,7 @@ struct ui {
     const struct theme *theme;
     struct theme       *own_theme;
     struct cmdline     *cmdline; /* the : line's state (ui/cmdline.c) */
+    int                 no_confirm_delete; /* delete without the dialog */
 };
 
 /* Put p in the layout and focus it: split the focused pane side by side

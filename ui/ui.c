@@ -725,6 +725,14 @@ ui_act_delete(struct ui *ui)
                     : "");
     ui->dlg_grace = cJSON_IsNumber(g) ? (long)g->valuedouble : 30;
     cJSON_Delete(pod);
+    if (ui->no_confirm_delete) {
+        /* config confirm-delete: false; the grace period still applies */
+        klog("delete %s/%s grace %ld (no confirmation)", ui->dlg_ns,
+             ui->dlg_name, ui->dlg_grace);
+        ui->pod_ops->delete_pod(ui->pod_ops->data, ui->dlg_ns, ui->dlg_name,
+                                ui->dlg_grace);
+        return;
+    }
     ui->dialog = 1;
     screen_focus(ui->screen, &ui->bar_pane);
     screen_dirty(ui->screen, &ui->bar_pane, SCREEN_PAINT, "dialog");
@@ -1037,6 +1045,58 @@ ui_hint(const struct keymap *km)
     return hint;
 }
 
+/* The pane under a cell, or NULL. */
+static struct ui_pane *
+ui_pane_at(struct ui *ui, int x, int y)
+{
+    for (struct ui_pane *p = ui->panes; p != NULL; p = p->next) {
+        struct screen_pane *sp = p->sp;
+
+        if (p->open && !p->hidden && sp->win != NULL && x >= sp->x &&
+            x < sp->x + sp->w && y >= sp->y && y < sp->y + sp->h)
+            return p;
+    }
+    return NULL;
+}
+
+/* The mouse (config option mouse): a click focuses the pane under it and
+ * in the pod list selects the row; the wheel moves the cursor of the pane
+ * under it three lines, through the same actions as the keys. */
+static void
+ui_mouse(struct screen *s, const struct screen_mouse *m, void *data)
+{
+    struct ui      *ui = data;
+    struct ui_pane *p = ui_pane_at(ui, m->x, m->y);
+
+    (void)s;
+    if (p == NULL || ui->prompt != UI_PROMPT_NONE || ui->dialog)
+        return;
+    if (m->kind == SCREEN_MOUSE_CLICK) {
+        ui_pane_focus(ui, p);
+        if (p == &ui->pods_up && view_pods_click(&ui->pods, m->y - p->sp->y) &&
+            ui->detail.mode != VIEW_DETAIL_NONE)
+            screen_dirty(ui->screen, &ui->detail.pane, SCREEN_DATA,
+                         "selection");
+        screen_dirty(ui->screen, NULL, SCREEN_PAINT, "click");
+        return;
+    }
+    for (int i = 0; i < 3; i++) {
+        const char *name =
+            m->kind == SCREEN_MOUSE_WHEEL_UP ? "cursor.up" : "cursor.down";
+
+        if (p == &ui->pods_up) {
+            view_pods_key(&ui->pods,
+                          SCREEN_FKEY(m->kind == SCREEN_MOUSE_WHEEL_UP
+                                          ? KEY_UP
+                                          : KEY_DOWN));
+            if (ui->detail.mode != VIEW_DETAIL_NONE)
+                screen_dirty(ui->screen, &ui->detail.pane, SCREEN_DATA,
+                             "selection");
+        } else if (p->action != NULL)
+            p->action(ui, p, name);
+    }
+}
+
 /* The detail pane's movement and search keys come from the keymap. */
 static int
 ui_detail_action(struct ui *ui, struct ui_pane *p, const char *name)
@@ -1056,6 +1116,7 @@ ui_create(uv_loop_t *loop, struct store *pods, const struct ui_opts *opts,
         .quit = ui_signal_quit,
         .frame = ui_frame,
         .data = ui,
+        .mouse = ui_mouse,
     };
 
     ui->loop = loop;
@@ -1080,6 +1141,11 @@ ui_create(uv_loop_t *loop, struct store *pods, const struct ui_opts *opts,
         free(ui);
         return NULL;
     }
+    if (opts->refresh_cap > 0)
+        screen_set_fps(ui->screen, opts->refresh_cap);
+    if (opts->mouse)
+        screen_set_mouse(ui->screen, 1);
+    ui->no_confirm_delete = opts->no_confirm_delete;
     ui->km = opts->keymap;
     if (ui->km == NULL) {
         ui->km = ui->own_km = keymap_create(keymap_actions, keymap_nactions, 0);

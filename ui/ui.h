@@ -50,6 +50,9 @@ struct ui_opts {
     struct kclient *client;
     /* Lines a log pane keeps (config log-buffer-lines); 0 = default. */
     long log_buffer_lines;
+    int  mouse;             /* clicks select/focus, wheel scrolls */
+    int  refresh_cap;       /* frames/s at most; 0 = 60 */
+    int  no_confirm_delete; /* config confirm-delete: false */
 };
 
 /* The user (q, ctrl-c) or a signal (SIGTERM, SIGHUP, SIGINT) asked to quit.

@@ -742,6 +742,23 @@ view_pods_filter(const struct view_pods *v)
     return v->filter != NULL ? v->filter->text : NULL;
 }
 
+/* Select row sel of the table (clamped) and remember its pod. */
+static void
+view_pods_select(struct view_pods *v, long sel)
+{
+    widget_table_select(&v->table, sel, v->body_height);
+    v->sel_row = v->norder > 0 && v->table.sel < v->norder
+                     ? v->order[v->table.sel]
+                     : NULL;
+    free(v->sel_uid);
+    v->sel_uid = NULL;
+    if (v->sel_row != NULL && v->sel_row->obj != NULL)
+        v->sel_uid = xstrdup(v->sel_row->obj->uid != NULL ? v->sel_row->obj->uid
+                                                          : v->sel_row->key);
+    if (v->screen != NULL)
+        screen_dirty(v->screen, &v->pane, SCREEN_PAINT, "selection moved");
+}
+
 int
 view_pods_key(struct view_pods *v, int key)
 {
@@ -776,17 +793,7 @@ view_pods_key(struct view_pods *v, int key)
     default:
         return 0;
     }
-    widget_table_select(&v->table, sel, v->body_height);
-    v->sel_row = v->norder > 0 && v->table.sel < v->norder
-                     ? v->order[v->table.sel]
-                     : NULL;
-    free(v->sel_uid);
-    v->sel_uid = NULL;
-    if (v->sel_row != NULL && v->sel_row->obj != NULL)
-        v->sel_uid = xstrdup(v->sel_row->obj->uid != NULL ? v->sel_row->obj->uid
-                                                          : v->sel_row->key);
-    if (v->screen != NULL)
-        screen_dirty(v->screen, &v->pane, SCREEN_PAINT, "selection moved");
+    view_pods_select(v, sel);
     return 1;
 }
 
@@ -794,6 +801,20 @@ static void
 view_pods_update_cb(void *data)
 {
     view_pods_update(data);
+}
+
+int
+view_pods_click(struct view_pods *v, int row)
+{
+    size_t i;
+
+    if (row < 1)
+        return 0;
+    i = v->table.top + (size_t)row - 1;
+    if (i >= v->table.nrows || i >= v->norder)
+        return 0;
+    view_pods_select(v, (long)i);
+    return 1;
 }
 
 static int

@@ -89,6 +89,9 @@ void view_pods_set_all_ns(struct view_pods *, int all_ns);
 void view_pods_update(struct view_pods *);
 /* Handle a key; 1 when used. */
 int view_pods_key(struct view_pods *, int key);
+/* Select the row shown at line row of the pane (0 = the header, so 1 is
+ * the first row on screen): a mouse click. 1 when a row was selected. */
+int view_pods_click(struct view_pods *, int row);
 
 /* Style of a row by its summary (pure). */
 enum view_pods_style view_pods_style(const struct pod_summary *);
