@@ -1,7 +1,7 @@
 # Thin wrapper over CMake. `make` builds; `make demo` installs what is
 # missing, builds and runs the demo; `make test` does the same set-up and
-# runs every test tier, then the unit and integration tiers again under
-# ASan+UBSan, and runs the libFuzzer harnesses briefly (clang).
+# runs every test tier, then the unit, integration and e2e tiers again
+# under ASan+UBSan, and runs the libFuzzer harnesses briefly (clang).
 BUILD      ?= build
 BUILD_ASAN ?= build-asan
 BUILD_FUZZ ?= build-fuzz
@@ -39,7 +39,7 @@ $(BUILD_ASAN)/CMakeCache.txt:
 
 test-asan: $(BUILD_ASAN)/CMakeCache.txt
 	cmake --build $(BUILD_ASAN) -j$(JOBS)
-	cd $(BUILD_ASAN) && ctest $(CTEST_ARGS) -j$(JOBS) -L 'unit|integration'
+	cd $(BUILD_ASAN) && ctest $(CTEST_ARGS) -j$(JOBS) -L 'unit|integration|e2e'
 
 # libFuzzer harnesses (tests/fuzz/fuzz-*.c): clang, ASan+UBSan, ~10 s each.
 $(BUILD_FUZZ)/CMakeCache.txt:
