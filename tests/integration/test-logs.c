@@ -22,19 +22,12 @@
 #include "reflector.h"
 #include "store.h"
 #include "sim.h"
+#include "testutil.h"
 #include "util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define CHECK(c)                                                               \
-    do {                                                                       \
-        if (!(c)) {                                                            \
-            fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #c);       \
-            exit(1);                                                           \
-        }                                                                      \
-    } while (0)
 
 /* --- a TCP proxy that cuts every connection every second --- */
 

@@ -13,6 +13,7 @@
 #include "reflector.h"
 #include "sim.h"
 #include "store.h"
+#include "testutil.h"
 #include "util.h"
 
 #include <cjson/cJSON.h>
@@ -20,14 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define CHECK(c)                                                               \
-    do {                                                                       \
-        if (!(c)) {                                                            \
-            fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #c);       \
-            exit(1);                                                           \
-        }                                                                      \
-    } while (0)
 
 #define NS "default"
 
