@@ -39,8 +39,11 @@ for n in $SIZES; do
 	[ "$got" -eq "$n" ] || fail "sim serves $got pods, want $n"
 	W_K="" W_C="" W_F="" P_K="" S_K="" P_C="" C_K="" C_C="" C_F=""
 	for ((r = 1; r <= REPS; r++)); do
-		read -r _ f < <(/usr/bin/time -f '%U %S' -o "$TEST_TMP/ft" \
-			"$FLOOR" "$SIM_URL")
+		# Into a file, then read: with a process substitution, time's -o
+		# file could still be unwritten when awk read it (a loaded machine).
+		/usr/bin/time -f '%U %S' -o "$TEST_TMP/ft" "$FLOOR" "$SIM_URL" \
+			>"$TEST_TMP/fo"
+		read -r _ f <"$TEST_TMP/fo"
 		W_F+="$f " C_F+="$(awk '{printf "%.3f", $1 + $2}' "$TEST_TMP/ft") "
 		timed "$TEST_TMP/kc" /usr/bin/kubectl --kubeconfig "$SIM_KUBECONFIG" \
 			get pods -A
