@@ -8,6 +8,7 @@
  * survives eviction) and counts what arrives below until G resumes.
  */
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,6 +71,25 @@ struct view_logs_render {
 };
 
 static void view_logs_start(struct view_logs *);
+
+/* The status bar (a test's pane has no UI). */
+static void view_logs_msg(struct view_logs *, const char *, ...)
+    KPOD_PRINTF(2, 3);
+
+static void
+view_logs_msg(struct view_logs *v, const char *fmt, ...)
+{
+    va_list ap;
+    char   *m;
+
+    if (v->ui == NULL)
+        return;
+    va_start(ap, fmt);
+    m = xvasprintf(fmt, ap);
+    va_end(ap);
+    ui_message(v->ui, "%s", m);
+    free(m);
+}
 
 static void
 view_logs_run(struct view_logs_render *r, int attr)
@@ -374,7 +394,8 @@ out:
 static void
 view_logs_dirty(struct view_logs *v, const char *why)
 {
-    ui_pane_dirty(v->ui, &v->up, SCREEN_PAINT, why);
+    if (v->ui != NULL) /* NULL: a test's pane */
+        ui_pane_dirty(v->ui, &v->up, SCREEN_PAINT, why);
 }
 
 static void
@@ -622,7 +643,7 @@ view_logs_find(struct view_logs *v, int dir)
     uint64_t            from;
 
     if (v->sq == NULL) {
-        ui_message(v->ui, "no search: / first");
+        view_logs_msg(v, "no search: / first");
         return;
     }
     if (logbuf_count(v->buf) == 0)
@@ -634,7 +655,7 @@ view_logs_find(struct view_logs *v, int dir)
     else if (v->shown_top > logbuf_first(v->buf))
         from = v->shown_top - 1;
     else {
-        ui_message(v->ui, "no earlier match of %s", v->search);
+        view_logs_msg(v, "no earlier match of %s", v->search);
         return;
     }
     if (from < logbuf_first(v->buf))
@@ -654,8 +675,8 @@ view_logs_find(struct view_logs *v, int dir)
             break;
         from = dir > 0 ? m.seq + 1 : m.seq - 1;
     }
-    ui_message(v->ui, "no %s match of %s", dir > 0 ? "later" : "earlier",
-               v->search);
+    view_logs_msg(v, "no %s match of %s", dir > 0 ? "later" : "earlier",
+                  v->search);
 }
 
 /* Compile a pattern: case-insensitive unless it has upper case. */
@@ -671,7 +692,7 @@ view_logs_query(struct view_logs *v, const char *text)
             flags = 0;
     q = logbuf_query_create(text, flags, &cause);
     if (q == NULL) {
-        ui_message(v->ui, "bad pattern %s: %s", text, cause);
+        view_logs_msg(v, "bad pattern %s: %s", text, cause);
         free(cause);
     }
     return q;
@@ -789,10 +810,10 @@ view_logs_save(struct view_logs *v)
         name = xasprintf("%s_%s", v->ns, v->pod);
     path = logbuf_save(v->buf, name, v->timestamps, &cause);
     if (path == NULL) {
-        ui_message(v->ui, "not saved: %s", cause);
+        view_logs_msg(v, "not saved: %s", cause);
         free(cause);
     } else {
-        ui_message(v->ui, "saved %zu lines to %s", logbuf_count(v->buf), path);
+        view_logs_msg(v, "saved %zu lines to %s", logbuf_count(v->buf), path);
         free(path);
     }
     free(name);
@@ -802,7 +823,7 @@ static void
 view_logs_next_container(struct view_logs *v)
 {
     if (v->pod == NULL || v->ncontainers < 2) {
-        ui_message(v->ui, "the pod has one container");
+        view_logs_msg(v, "the pod has one container");
         return;
     }
     if (v->cont == VIEW_LOGS_ALL)
@@ -813,10 +834,10 @@ view_logs_next_container(struct view_logs *v)
         v->cont++;
     view_logs_start(v);
     if (v->cont == VIEW_LOGS_ALL)
-        ui_message(v->ui, "all containers, merged");
+        view_logs_msg(v, "all containers, merged");
     else
-        ui_message(v->ui, "container %s (%d of %zu)", v->containers[v->cont],
-                   v->cont + 1, v->ncontainers);
+        view_logs_msg(v, "container %s (%d of %zu)", v->containers[v->cont],
+                      v->cont + 1, v->ncontainers);
 }
 
 static struct view_logs *view_logs_new(struct ui *, const char *ns);
@@ -1157,3 +1178,58 @@ const struct ui_command ui_logs_commands[] = {
      view_logs_cmd_logs},
     {NULL, NULL, NULL, NULL},
 };
+
+/* --- a pane without a UI or a stream, for unit tests --- */
+
+struct view_logs *
+view_logs_test_create(size_t max_lines, int match_attr)
+{
+    struct view_logs *v = xcalloc(1, sizeof *v);
+
+    v->ns = xstrdup("ns");
+    v->pod = xstrdup("pod");
+    v->cont = -1;
+    v->follow = 1;
+    v->max_lines = max_lines;
+    v->buf = logbuf_create(max_lines, 0);
+    v->sp.ops = &view_logs_ops;
+    v->sp.data = v;
+    v->up.sp = &v->sp;
+    v->up.data = v;
+    v->match_attr = match_attr;
+    v->title_attr = v->focus_attr = (int)A_REVERSE;
+    return v;
+}
+
+void
+view_logs_test_free(struct view_logs *v)
+{
+    view_logs_free(v);
+}
+
+struct screen_pane *
+view_logs_test_pane(struct view_logs *v)
+{
+    return &v->sp;
+}
+
+void
+view_logs_test_add(struct view_logs *v, const char *text, int64_t ts_ns)
+{
+    logbuf_add(v->buf, text, strlen(text), ts_ns, 0, 0);
+}
+
+int
+view_logs_test_action(struct view_logs *v, const char *name)
+{
+    return view_logs_action(NULL, &v->up, name);
+}
+
+void
+view_logs_test_search(struct view_logs *v, const char *pattern, int filter)
+{
+    if (filter)
+        view_logs_filter_done(NULL, pattern, v);
+    else
+        view_logs_search_done(NULL, pattern, v);
+}

@@ -15,4 +15,17 @@ extern const struct ui_action ui_logs_actions[];
 /* :logs [SELECTOR] (merged pane) */
 extern const struct ui_command ui_logs_commands[];
 
+struct view_logs;
+
+/* For unit tests: a pane over a buffer only (no UI, no stream), fed with
+ * view_logs_test_add and painted through its screen pane's ops; actions
+ * by name (scrolling, follow, wrap, timestamps); a search or filter
+ * pattern ("" clears it). */
+struct view_logs   *view_logs_test_create(size_t max_lines, int match_attr);
+void                view_logs_test_free(struct view_logs *);
+struct screen_pane *view_logs_test_pane(struct view_logs *);
+void view_logs_test_add(struct view_logs *, const char *text, int64_t ts_ns);
+int  view_logs_test_action(struct view_logs *, const char *name);
+void view_logs_test_search(struct view_logs *, const char *pattern, int filter);
+
 #endif
