@@ -6,7 +6,8 @@
 # saves a 0600 file holding the pane's lines, numbered without gaps. A
 # completed pod's pane says "ended: exit 0 (Completed)". z zooms and back;
 # c cycles a two-container pod's containers, then all merged; p shows the
-# previous instance of a restarted container;
+# previous instance of a restarted container; L merges the pods of a
+# label selector in timestamp order;
 # q closes panes one by one, then quits with the loop closed cleanly.
 . "${TESTLIB:?run through ctest (TESTLIB is not set)}"
 . "$(dirname "$TESTLIB")/e2e.sh"
@@ -19,9 +20,9 @@ create() {
 		--data-binary "$1" "$SIM_URL/api/v1/namespaces/default/pods" ||
 		fail "cannot create pod: $1"
 }
-create '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"alpha"},
+create '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"alpha","labels":{"app":"web"}},
  "spec":{"containers":[{"name":"app","image":"example.com/app:1"}]}}'
-create '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"beta"},
+create '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"beta","labels":{"app":"web"}},
  "spec":{"containers":[{"name":"app","image":"example.com/app:1"}]}}'
 # done: logs for 2 s, exits 0, never restarts.
 create '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"done",
@@ -191,6 +192,30 @@ e2e_wait 20 'default/twice \[focus\]'
 pass "previous container's log"
 e2e_keys q
 e2e_wait_gone 5 'default/twice'
+e2e_wait 5 'default/done \[focus\]'
+
+# L: the pods matching a label selector (pre-filled from the selected
+# pod), merged in one pane with a prefix per pod, in timestamp order
+e2e_keys C-w k
+e2e_wait 5 '^ default/alpha +following'
+e2e_keys g L
+e2e_wait 5 'logs of pods with labels \(empty: all\): app=web_'
+e2e_keys Enter
+e2e_wait 20 'default -l app=web \[focus\]'
+e2e_wait 20 '\[pod/alpha\] level='
+e2e_wait 20 '\[pod/beta\] level='
+e2e_keys t
+e2e_wait 10 '\[pod/(alpha|beta)\] 20[0-9-]+T[0-9:.]+Z level='
+merged_sorted() {
+	local ts
+	ts=$(e2e_capture | awk -F'│' '{print $4}' |
+		grep -oE '^\[pod/(alpha|beta)\] 20[0-9-]+T[0-9:.]+Z' | awk '{print $2}')
+	[ "$(wc -l <<<"$ts")" -ge 10 ] && sort -c <<<"$ts"
+}
+wait_for 20 merged_sorted || { e2e_capture >&2; fail "merged lines not in timestamp order"; }
+pass "merged pane of a label selector, ordered by timestamp"
+e2e_keys q
+e2e_wait_gone 5 'default -l app=web'
 e2e_wait 5 'default/done \[focus\]'
 
 # q closes the focused pane, then the others; the last q quits
