@@ -638,6 +638,15 @@ main_session_status(struct session *s, const struct reflector_status *st,
         ui_set_conn(app->ui, st);
 }
 
+/* The config's namespace for a context (NULL or "": the kubeconfig's). */
+static const char *
+main_start_ns(const char *context, void *data)
+{
+    struct main_app *app = data;
+
+    return app->cfg != NULL ? config_namespace(app->cfg, context) : NULL;
+}
+
 /* Another context or namespace: requests on the old client stop. */
 static void
 main_session_changed(struct session *s, void *data)
@@ -753,6 +762,11 @@ main_dashboard(const struct main_opts *o)
     so.pods = app.pods;
     so.events = app.events;
     so.namespaces = app.namespaces;
+    /* The config first: it may name the namespace a context starts in. */
+    cfg = config_create();
+    config_load(cfg, NULL);
+    app.cfg = cfg;
+    so.start_ns = main_start_ns;
     so.status = main_session_status;
     so.changed = main_session_changed;
     so.data = &app;
@@ -772,12 +786,9 @@ main_dashboard(const struct main_opts *o)
     uo.all_namespaces = ctx->all_ns;
     uo.stats = o->stats;
     /* Config, keymap and theme: problems are shown after start. */
-    cfg = config_create();
-    config_load(cfg, NULL);
     readonly = o->readonly || config_readonly(cfg, ctx->context);
     km = keymap_create(keymap_actions, keymap_nactions, readonly);
     app.readonly_flag = o->readonly;
-    app.cfg = cfg;
     app.keymap = o->keymap != NULL ? o->keymap : cfg->keymap;
     app.pod_ops = &pod_ops;
     keymap_load(km, o->keymap != NULL ? o->keymap : cfg->keymap);

@@ -33,10 +33,11 @@ struct session_conn {
 };
 
 struct session {
-    struct kloop        *loop;
-    char                *kubeconfig; /* --kubeconfig, or NULL */
-    struct kube_ctx     *fixed;      /* opts.ctx (demo), or NULL */
-    struct store        *pods, *events, *namespaces;
+    struct kloop    *loop;
+    char            *kubeconfig; /* --kubeconfig, or NULL */
+    struct kube_ctx *fixed;      /* opts.ctx (demo), or NULL */
+    struct store    *pods, *events, *namespaces;
+    const char *(*start_ns)(const char *context, void *data);
     session_status_cb    status_cb;
     session_changed_cb   changed_cb;
     void                *data;
@@ -51,6 +52,19 @@ struct session {
 const struct store_ops session_namespace_ops = {
     .name = "namespaces",
 };
+
+/* With no namespace asked for, the one the caller's config gives ctx. */
+static void
+session_start_ns(struct session *s, struct kube_ctx *ctx)
+{
+    const char *ns =
+        s->start_ns != NULL ? s->start_ns(ctx->context, s->data) : NULL;
+
+    if (ns != NULL && *ns != '\0') {
+        free(ctx->ns);
+        ctx->ns = xstrdup(ns);
+    }
+}
 
 static const struct reflector_status session_connecting = {
     .state = REFLECTOR_CONNECTING,
@@ -205,6 +219,10 @@ session_create(struct kloop *loop, const struct session_opts *o, char **cause)
         ctx->all_ns = 1;
     s = xcalloc(1, sizeof *s);
     s->loop = loop;
+    s->start_ns = o->start_ns;
+    s->data = o->data;
+    if ((o->kube.ns == NULL || *o->kube.ns == '\0') && !o->kube.all_ns)
+        session_start_ns(s, ctx);
     if (o->kube.kubeconfig != NULL)
         s->kubeconfig = xstrdup(o->kube.kubeconfig);
     if (o->ctx != NULL)
@@ -214,7 +232,6 @@ session_create(struct kloop *loop, const struct session_opts *o, char **cause)
     s->namespaces = o->namespaces;
     s->status_cb = o->status;
     s->changed_cb = o->changed;
-    s->data = o->data;
     s->cur = session_conn_create(s, ctx, NULL);
     klog("server %s context \"%s\" namespace %s%s", ctx->server, ctx->context,
          ctx->ns, ctx->all_ns ? " (all)" : "");
@@ -289,6 +306,8 @@ session_resolve(struct session *s, const char *context, const char *ns,
         if ((ctx = kubeconfig_load(&ko, cause)) == NULL)
             return NULL;
     }
+    if (ns == NULL)
+        session_start_ns(s, ctx);
     ctx->all_ns = ns != NULL && *ns == '\0';
     return ctx;
 }

@@ -41,9 +41,12 @@ struct session_opts {
     struct store          *pods;       /* borrowed; required */
     struct store          *events;     /* borrowed, or NULL */
     struct store          *namespaces; /* borrowed (session_namespace_ops) */
-    session_status_cb      status;
-    session_changed_cb     changed;
-    void                  *data;
+    /* The namespace a context starts in when none is asked for (the
+     * config's namespace for it), or NULL or "" for the kubeconfig's. */
+    const char *(*start_ns)(const char *context, void *data);
+    session_status_cb  status;
+    session_changed_cb changed;
+    void              *data;
 };
 
 /* A store of namespaces (no summary; keys are the names). */

@@ -50,6 +50,7 @@ struct t {
     int                saw_empty;  /* a notification with no pods */
     char              *error;      /* last status error */
     int                changed;    /* changed_cb calls */
+    int                closing;    /* session_close was called */
     int                closed, sess_closed;
     uv_timer_t         tick; /* wakes uv_run so deadlines are checked */
 };
@@ -237,6 +238,7 @@ on_status(struct session *s, const struct reflector_status *st, void *data)
     struct t *t = data;
 
     (void)s;
+    CHECK(!t->closing); /* nothing after session_close */
     free(t->error);
     t->error = st->error != NULL ? xstrdup(st->error) : NULL;
 }
@@ -247,7 +249,18 @@ on_changed(struct session *s, void *data)
     struct t *t = data;
 
     (void)s;
+    CHECK(!t->closing);
     t->changed++;
+}
+
+/* The config's namespace for a context (main's start_ns). */
+static const char *beta_ns;
+
+static const char *
+start_ns(const char *context, void *data)
+{
+    (void)data;
+    return strcmp(context, "beta") == 0 ? beta_ns : NULL;
 }
 
 static int
@@ -385,6 +398,7 @@ main(void)
     o.pods = t->pods;
     o.events = t->events;
     o.namespaces = t->namespaces;
+    o.start_ns = start_ns;
     o.status = on_status;
     o.changed = on_changed;
     o.data = t;
@@ -488,8 +502,20 @@ main(void)
         CHECK(strcmp(names[i], names[i + 1]) < 0);
     session_contexts_free(names, n);
 
+    /* A configured start namespace applies when none is asked for. */
+    beta_ns = "other";
+    do_switch(t, "alpha", NULL);
+    expect_server(t, ALPHA, "/api/v1/namespaces/default/pods");
+    do_switch(t, "beta", NULL);
+    CHECK(strcmp(session_ctx(t->sess)->ns, "other") == 0);
+    expect_server(t, BETA, "/api/v1/namespaces/other/pods");
+    do_switch(t, NULL, "default");
+    CHECK(strcmp(session_ctx(t->sess)->ns, "default") == 0);
+    expect_server(t, BETA, "/api/v1/namespaces/default/pods");
+
     /* Close: no callback after, every handle gone. */
     session_close(t->sess, sess_closed, t);
+    t->closing = 1;
     CHECK(run_until(t, is_sess_closed, 30));
     for (k = 0; k < 2; k++)
         kclient_free(t->direct[k]);
