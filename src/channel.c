@@ -50,14 +50,9 @@ channel_encode(struct kbuf *out, int channel, const void *p, size_t n)
 int
 channel_send(struct ws *ws, int channel, const void *p, size_t n)
 {
-    struct kbuf b;
-    int         rc;
+    uint8_t ch = (uint8_t)channel;
 
-    kbuf_init(&b);
-    channel_encode(&b, channel, p, n);
-    rc = ws_send(ws, b.data, b.len);
-    kbuf_done(&b);
-    return rc;
+    return ws_send2(ws, &ch, 1, p, n);
 }
 
 int

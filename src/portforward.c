@@ -11,6 +11,7 @@
 #include "channel.h"
 #include "khttp.h"
 #include "kubeconfig.h"
+#include "kwrite.h"
 #include "loop.h"
 #include "util.h"
 #include "ws.h"
@@ -54,12 +55,6 @@ struct pf_conn {
     int                 tcp_live; /* not yet closing */
     int                 reading;  /* local reads started */
     int                 opened;   /* the WebSocket is up */
-};
-
-struct pf_write {
-    uv_write_t      req;
-    struct pf_conn *c;
-    char            buf[];
 };
 
 static void pf_conn_close_tcp(struct pf_conn *);
@@ -170,7 +165,7 @@ pf_conn_finish_tcp(struct pf_conn *c)
 static void
 pf_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf)
 {
-    static char slab[65536];
+    static char slab[256 << 10];
 
     *buf = uv_buf_init(slab, sizeof slab);
 }
@@ -203,12 +198,10 @@ pf_local_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 }
 
 static void
-pf_local_written(uv_write_t *req, int status)
+pf_local_written(void *data, int status)
 {
-    struct pf_write *w = (struct pf_write *)req;
-    struct pf_conn  *c = w->c;
+    struct pf_conn *c = data;
 
-    free(w);
     if (c->ws != NULL && c->tcp_live &&
         uv_stream_get_write_queue_size((uv_stream_t *)&c->tcp) < PF_WRITE_LOW)
         ws_pause(c->ws, 0);
@@ -236,8 +229,6 @@ pf_ws_message(struct ws *ws, const uint8_t *m, size_t n, void *data)
     struct pf_conn         *c = data;
     struct portforward     *pf = c->pf;
     struct channel_pf_event ev;
-    struct pf_write        *w;
-    uv_buf_t                buf;
 
     channel_pf_input(&c->parser, m, n, &ev);
     switch (ev.kind) {
@@ -248,13 +239,8 @@ pf_ws_message(struct ws *ws, const uint8_t *m, size_t n, void *data)
         if (!c->tcp_live)
             break;
         pf->bytes_in += ev.len;
-        w = xmalloc(sizeof *w + ev.len);
-        w->c = c;
-        memcpy(w->buf, ev.data, ev.len);
-        buf = uv_buf_init(w->buf, (unsigned)ev.len);
-        if (uv_write(&w->req, (uv_stream_t *)&c->tcp, &buf, 1,
-                     pf_local_written) < 0) {
-            free(w);
+        if (kwrite((uv_stream_t *)&c->tcp, ev.data, ev.len, pf_local_written,
+                   c) < 0) {
             ws_close(ws, 1000);
             break;
         }

@@ -25,6 +25,8 @@
 #include <uv.h>
 #include <wslay/wslay.h>
 
+#include "wsframe.h"
+
 #define WS_MAX_HEAD (64u << 10)
 #define WS_MAX_BODY (1u << 20)
 #define WS_MAX_MSG (64u << 20)
@@ -67,9 +69,12 @@ struct ws {
     int           ping_ms, idle_ms;
     uint64_t      last_read;
 
-    struct kbuf    out; /* raw bytes not yet accepted by curl (handshake) */
-    struct kbuf    in;  /* raw bytes read, not yet consumed */
+    struct kbuf    out;    /* raw bytes not yet accepted by curl */
+    size_t         outoff; /* out[0, outoff) is written already */
+    struct kbuf    in;     /* raw bytes read, not yet consumed */
     size_t         inoff;
+    size_t         inend; /* wslay reads in[inoff, inend): a control frame */
+    struct kbuf    frag;  /* a fragmented data message so far */
     struct ws_head head;
     int            eof;
     int            paused;
@@ -197,6 +202,7 @@ ws_free_now(struct ws *ws)
     free(ws->reason);
     kbuf_done(&ws->out);
     kbuf_done(&ws->in);
+    kbuf_done(&ws->frag);
     ws_head_done(&ws->head);
     free(ws);
 }
@@ -318,16 +324,30 @@ ws_read_all(struct ws *ws)
     }
 }
 
+/* Bytes in ws->out not yet written. */
+static size_t
+ws_outlen(const struct ws *ws)
+{
+    return ws->out.len - ws->outoff;
+}
+
 /* Write ws->out as far as curl takes it. -1 on error. */
 static int
 ws_write_raw(struct ws *ws)
 {
-    while (ws->out.len > 0) {
+    while (ws->out.len > ws->outoff) {
         size_t   n = 0;
-        CURLcode rc = curl_easy_send(ws->easy, ws->out.data, ws->out.len, &n);
+        CURLcode rc = curl_easy_send(ws->easy, ws->out.data + ws->outoff,
+                                     ws->out.len - ws->outoff, &n);
 
-        if (rc == CURLE_AGAIN)
+        if (rc == CURLE_AGAIN) {
+            /* compact now and then, not on every partial write */
+            if (ws->outoff > WS_OUT_BATCH && 2 * ws->outoff > ws->out.len) {
+                kbuf_consume(&ws->out, ws->outoff);
+                ws->outoff = 0;
+            }
             return 0;
+        }
         if (rc != CURLE_OK) {
             char *e =
                 xasprintf("writing to %s: %s", ws->url,
@@ -348,8 +368,10 @@ ws_write_raw(struct ws *ws)
             free(e);
             return -1;
         }
-        kbuf_consume(&ws->out, n);
+        ws->outoff += n;
     }
+    kbuf_reset(&ws->out);
+    ws->outoff = 0;
     return 0;
 }
 
@@ -360,7 +382,7 @@ ws_recv_cb(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, int flags,
            void *user)
 {
     struct ws *ws = user;
-    size_t     avail = ws->in.len - ws->inoff;
+    size_t     avail = ws->inend > ws->inoff ? ws->inend - ws->inoff : 0;
 
     if (avail == 0) {
         if (ws->eof) {
@@ -386,18 +408,18 @@ ws_send_cb(wslay_event_context_ptr ctx, const uint8_t *data, size_t len,
 {
     struct ws *ws = user;
 
-    if (ws->out.len >= WS_OUT_MAX) {
+    if (ws_outlen(ws) >= WS_OUT_MAX) {
         if (ws_write_raw(ws) != 0) {
             wslay_event_set_error(ctx, WSLAY_ERR_CALLBACK_FAILURE);
             return -1;
         }
-        if (ws->out.len >= WS_OUT_MAX) {
+        if (ws_outlen(ws) >= WS_OUT_MAX) {
             wslay_event_set_error(ctx, WSLAY_ERR_WOULDBLOCK);
             return -1;
         }
     }
     kbuf_append(&ws->out, data, len);
-    if (ws->out.len >= WS_OUT_BATCH) {
+    if (ws_outlen(ws) >= WS_OUT_BATCH) {
         if (ws_write_raw(ws) != 0) {
             wslay_event_set_error(ctx, WSLAY_ERR_CALLBACK_FAILURE);
             return -1;
@@ -612,6 +634,59 @@ ws_lost(struct ws *ws, int rc)
         ws_finish(ws, "websocket: connection lost");
 }
 
+/* Deliver the whole data frames buffered in ws->in from inoff (no copy:
+ * wslay copied every payload twice and joined messages in its own
+ * buffers); each control frame goes to wslay, which answers pings and
+ * keeps the close handshake. Stops when paused. 0, or a wslay error. */
+static int
+ws_frames(struct ws *ws)
+{
+    size_t off = ws->inoff;
+    int    rc = 0;
+
+    while (ws->phase == WS_OPEN && !ws->paused &&
+           wslay_event_get_read_enabled(ws->ctx)) {
+        uint8_t       *p = (uint8_t *)ws->in.data + off;
+        size_t         n = ws->in.len - off;
+        struct wsframe f;
+        int            r = wsframe_parse(p, n, &f);
+
+        if (r < 0 || (r > 0 && (f.masked || f.len > WS_MAX_MSG))) {
+            rc = WSLAY_ERR_PROTO; /* a server never masks */
+            break;
+        }
+        if (r == 0 || n - f.head < f.len)
+            break;
+        if (f.opcode >= 8) {
+            ws->inoff = off;
+            ws->inend = off + f.head + (size_t)f.len;
+            rc = wslay_event_recv(ws->ctx);
+            ws->inend = 0;
+            if (rc != 0)
+                break;
+        } else if ((f.opcode == WSFRAME_CONT) != (ws->frag.data != NULL) ||
+                   ws->frag.len + f.len > WS_MAX_MSG) {
+            rc = WSLAY_ERR_PROTO; /* continuation of nothing, or a new
+                                   * message inside a fragmented one */
+            break;
+        } else if (f.fin && f.opcode != WSFRAME_CONT) {
+            if (ws->ops->message != NULL && !ws->cancelled)
+                ws->ops->message(ws, p + f.head, (size_t)f.len, ws->data);
+        } else {
+            kbuf_append(&ws->frag, p + f.head, (size_t)f.len);
+            if (f.fin) {
+                if (ws->ops->message != NULL && !ws->cancelled)
+                    ws->ops->message(ws, (uint8_t *)ws->frag.data, ws->frag.len,
+                                     ws->data);
+                kbuf_done(&ws->frag);
+            }
+        }
+        off += f.head + (size_t)f.len;
+    }
+    ws->inoff = off;
+    return rc;
+}
+
 static void
 ws_pump(struct ws *ws)
 {
@@ -650,19 +725,19 @@ ws_pump(struct ws *ws)
             if ((more = ws_read_all(ws)) < 0)
                 goto out;
             if (ws->in.len > ws->inoff || ws->eof) {
-                rc = wslay_event_recv(ws->ctx);
+                rc = ws_frames(ws);
                 kbuf_consume(&ws->in, ws->inoff);
                 ws->inoff = 0;
                 if (ws->phase != WS_OPEN)
                     goto out;
-                if (rc != 0 || (ws->eof && ws->in.len == 0 &&
-                                !wslay_event_get_read_enabled(ws->ctx))) {
+                /* at EOF every whole frame is in: what is left is cut */
+                if (rc != 0 || (ws->eof && !ws->paused)) {
                     ws_lost(ws, rc);
                     goto out;
                 }
             }
         }
-        if (ws->out.len > 0 && ws_write_raw(ws) != 0)
+        if (ws_outlen(ws) > 0 && ws_write_raw(ws) != 0)
             goto out;
         if (wslay_event_want_write(ws->ctx) && wslay_event_send(ws->ctx) != 0) {
             if (ws->phase == WS_DONE)
@@ -673,11 +748,11 @@ ws_pump(struct ws *ws)
             free(e);
             goto out;
         }
-        if (ws->out.len > 0 && ws_write_raw(ws) != 0)
+        if (ws_outlen(ws) > 0 && ws_write_raw(ws) != 0)
             goto out;
         if (wslay_event_get_close_received(ws->ctx) &&
             wslay_event_get_close_sent(ws->ctx) &&
-            !wslay_event_want_write(ws->ctx) && ws->out.len == 0) {
+            !wslay_event_want_write(ws->ctx) && ws_outlen(ws) == 0) {
             ws_end(ws, wslay_event_get_status_code_received(ws->ctx), NULL);
             goto out;
         }
@@ -733,8 +808,8 @@ ws_update_poll(struct ws *ws)
         return;
     if (!ws->paused && !ws->eof)
         events |= UV_READABLE;
-    if (ws->out.len > 0 || (ws->ctx != NULL && ws->phase == WS_OPEN &&
-                            wslay_event_want_write(ws->ctx)))
+    if (ws_outlen(ws) > 0 || (ws->ctx != NULL && ws->phase == WS_OPEN &&
+                              wslay_event_want_write(ws->ctx)))
         events |= UV_WRITABLE;
     if (events == ws->poll_events)
         return;
@@ -958,22 +1033,47 @@ ws_connect(struct kclient *c, const struct ws_opts *o, const struct ws_ops *ops,
 }
 
 int
-ws_send(struct ws *ws, const void *p, size_t n)
+ws_send2(struct ws *ws, const void *a, size_t an, const void *b, size_t bn)
 {
-    struct wslay_event_msg m = {WSLAY_BINARY_FRAME, p, n};
-
     if (ws->phase == WS_DONE || ws->closing || ws->cancelled)
         return -1;
     if (ws->phase != WS_OPEN) {
         /* Not open yet: keep it framed later. Callers wait for open(). */
         return -1;
     }
-    if (wslay_event_queue_msg(ws->ctx, &m) != 0)
-        return -1;
+    if (!wslay_event_want_write(ws->ctx)) {
+        /* wslay has no frame in flight: frame and mask it here, eight
+         * bytes at a time, straight into the write buffer (wslay's
+         * byte-wise masking was most of a forward's CPU). */
+        uint8_t key[4];
+
+        ws_genmask_cb(ws->ctx, key, sizeof key, ws);
+        wsframe_encode(&ws->out, WSFRAME_BINARY, key, a, an, b, bn);
+    } else {
+        struct wslay_event_msg m = {WSLAY_BINARY_FRAME, NULL, an + bn};
+        uint8_t               *tmp = xmalloc(an + bn + 1);
+        int                    rc;
+
+        if (an > 0)
+            memcpy(tmp, a, an);
+        if (bn > 0)
+            memcpy(tmp + an, b, bn);
+        m.msg = tmp;
+        rc = wslay_event_queue_msg(ws->ctx, &m);
+        free(tmp);
+        if (rc != 0)
+            return -1;
+    }
     if (ws_queued(ws) > WS_HIGH_WATER)
         ws->drain_wanted = 1;
     ws_pump(ws);
     return 0;
+}
+
+int
+ws_send(struct ws *ws, const void *p, size_t n)
+{
+    return ws_send2(ws, p, n, NULL, 0);
 }
 
 size_t
@@ -981,7 +1081,7 @@ ws_queued(struct ws *ws)
 {
     if (ws->ctx == NULL || ws->phase != WS_OPEN)
         return 0;
-    return wslay_event_get_queued_msg_length(ws->ctx) + ws->out.len;
+    return wslay_event_get_queued_msg_length(ws->ctx) + ws_outlen(ws);
 }
 
 void

@@ -53,6 +53,8 @@ struct ws *ws_connect(struct kclient *, const struct ws_opts *,
 /* Queue one binary message; only after open() (before it: -1).
  * 0, or -1 when not open or closing. */
 int ws_send(struct ws *, const void *, size_t);
+/* The same for one message made of a then b (no copy to join them). */
+int ws_send2(struct ws *, const void *a, size_t an, const void *b, size_t bn);
 /* Bytes queued and not yet written. */
 size_t ws_queued(struct ws *);
 /* Stop (1) or resume (0) reading: backpressure for the receiver. */

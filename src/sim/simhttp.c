@@ -14,6 +14,7 @@
 
 #include <http_parser.h>
 
+#include "kwrite.h"
 #include "sim-int.h"
 
 #define SIMHTTP_MAX_INPUT (8 * 1024 * 1024)
@@ -559,10 +560,15 @@ simhttp_write_owned(struct simconn *c, char *data, size_t len)
 int
 simhttp_raw_write(struct simconn *c, const void *data, size_t len)
 {
-    char *copy = xmalloc(len ? len : 1);
-
-    memcpy(copy, data, len);
-    return simhttp_write_owned(c, copy, len);
+    /* The upgraded streams' bulk path: written at once when the socket
+     * takes it, copied only when it must wait. */
+    if (c->closing)
+        return -1;
+    if (kwrite((uv_stream_t *)&c->tcp, data, len, NULL, NULL) < 0) {
+        simhttp_conn_close(c);
+        return -1;
+    }
+    return 0;
 }
 
 size_t

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kwrite.h"
 #include "util.h"
 
 enum simport_kind { KIND_ECHO, KIND_HTTP_GO, KIND_NGINX, KIND_LIVENESS };
@@ -97,26 +98,9 @@ simport_kind_of(const char *image)
 }
 
 static void
-simport_peer_write_cb(uv_write_t *req, int status)
-{
-    free(req->data);
-    free(req);
-}
-
-static void
 simport_peer_write(struct simport_peer *p, const char *s, size_t n)
 {
-    uv_write_t *req = xmalloc(sizeof *req);
-    uv_buf_t    buf;
-
-    req->data = xmalloc(n ? n : 1);
-    memcpy(req->data, s, n);
-    buf = uv_buf_init(req->data, (unsigned)n);
-    if (uv_write(req, (uv_stream_t *)&p->tcp, &buf, 1, simport_peer_write_cb) <
-        0) {
-        free(req->data);
-        free(req);
-    }
+    kwrite((uv_stream_t *)&p->tcp, s, n, NULL, NULL);
 }
 
 static void
@@ -242,7 +226,7 @@ simport_http(struct simport_peer *p, const char *head)
 static void
 simport_alloc_cb(uv_handle_t *h, size_t hint, uv_buf_t *buf)
 {
-    static char slab[65536];
+    static char slab[256 << 10];
 
     *buf = uv_buf_init(slab, sizeof slab);
 }
@@ -527,31 +511,13 @@ struct simport_fwd {
 };
 
 static void
-simport_stream_write_cb(uv_write_t *req, int status)
-{
-    free(req->data);
-    free(req);
-}
-
-static void
 simport_stream_write(struct simport_stream *st, const uint8_t *p, size_t n)
 {
-    uv_write_t *req;
-    uv_buf_t    buf;
-
     if (!st->connected) {
         kbuf_append(&st->pending, p, n);
         return;
     }
-    req = xmalloc(sizeof *req);
-    req->data = xmalloc(n ? n : 1);
-    memcpy(req->data, p, n);
-    buf = uv_buf_init(req->data, (unsigned)n);
-    if (uv_write(req, (uv_stream_t *)&st->tcp, &buf, 1,
-                 simport_stream_write_cb) < 0) {
-        free(req->data);
-        free(req);
-    }
+    kwrite((uv_stream_t *)&st->tcp, p, n, NULL, NULL);
 }
 
 static void simport_fwd_free_if_done(struct simport_fwd *);

@@ -73,11 +73,16 @@ PY
 MB=1 echo_rate "$FWD" >/dev/null
 wait_for 60 backend || fail "no backend for the echo pod"
 DIRECT=$(backend)
-R_D="" R_F=""
+# cpu PID: user+system clock ticks the process has used so far.
+cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+R_D="" R_F="" T_K=0 T_S=0
 for ((r = 1; r <= REPS; r++)); do
 	R_D+="$(echo_rate "$DIRECT") "
+	k0=$(cpu "$PF_PID") s0=$(cpu "$SIM_PID")
 	R_F+="$(echo_rate "$FWD") "
+	T_K=$((T_K + $(cpu "$PF_PID") - k0)) T_S=$((T_S + $(cpu "$SIM_PID") - s0))
 done
+HZ=$(getconf CLK_TCK)
 kill -INT "$PF_PID"; wait "$PF_PID" 2>/dev/null || true
 md=$(echo "$R_D" | tr ' ' '\n' | grep . | med)
 mf=$(echo "$R_F" | tr ' ' '\n' | grep . | med)
@@ -87,3 +92,9 @@ printf '%-34s %6s (%s) %8s\n' "direct loopback to the backend" "$md" \
 printf '%-34s %6s (%s) %8s\n' "kpod port-forward" "$mf" \
 	"$(echo "$R_F" | tr ' ' '\n' | grep . | spread)" "$(fdiv "$mf" "$md")"
 echo "(median of $REPS runs; ratio > 1 would be faster than direct)"
+# Both ends of the WebSocket sit in the forwarded path: CPU per GB echoed
+# (each byte crosses kpod and kpod-sim twice) says which costs what.
+printf 'CPU per GB echoed through the forward: kpod %s s, kpod-sim %s s\n' \
+	"$(fdiv "$T_K" "$((HZ * MB * REPS / 1000))")" \
+	"$(fdiv "$T_S" "$((HZ * MB * REPS / 1000))")"
+echo "(load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
