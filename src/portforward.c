@@ -31,7 +31,7 @@ struct portforward {
     struct kclient               *client;
     const struct portforward_ops *ops;
     void                         *data;
-    char                         *path; /* portforward?ports=P */
+    char                         *ns, *pod;
     char                         *address;
     int                           local_port, remote_port;
     uv_tcp_t                      listener;
@@ -98,7 +98,8 @@ pf_maybe_done(struct portforward *pf)
 
     if (!pf->stopping || pf->handles > 0)
         return;
-    free(pf->path);
+    free(pf->ns);
+    free(pf->pod);
     free(pf->address);
     free(pf->reason);
     free(pf);
@@ -317,9 +318,9 @@ pf_accept(uv_stream_t *l, int status)
 {
     struct portforward *pf = l->data;
     struct pf_conn     *c;
-    struct ws_opts      o = {.path = pf->path,
-                             .protocols = channel_portforward_protocols};
-    char               *cause = NULL;
+    struct ws_opts      o = {.protocols = channel_portforward_protocols};
+    char               *cause = NULL, *pod, *path;
+    const char         *now;
 
     if (status < 0) {
         pf_message(pf, 1, "accept on %s:%d: %s", pf->address, pf->local_port,
@@ -344,7 +345,20 @@ pf_accept(uv_stream_t *l, int status)
     channel_pf_init(&c->parser, &pf->remote_port, 1);
     pf->connections++;
     pf_message(pf, 0, "Handling connection for %d", pf->local_port);
+    now = pf->ops->resolve != NULL ? pf->ops->resolve(pf, pf->pod, pf->data)
+                                   : NULL;
+    if (now != NULL && *now != '\0' && strcmp(now, pf->pod) != 0) {
+        pf_message(pf, 0, "Forwarding to pod %s (was %s)", now, pf->pod);
+        free(pf->pod);
+        pf->pod = xstrdup(now);
+    }
+    pod = khttp_escape(pf->pod);
+    path = xasprintf("/api/v1/namespaces/%s/pods/%s/portforward?ports=%d",
+                     pf->ns, pod, pf->remote_port);
+    free(pod);
+    o.path = path;
     c->ws = ws_connect(pf->client, &o, &pf_ws_ops, c, &cause);
+    free(path);
     if (c->ws == NULL) {
         pf_message(pf, 1, "an error occurred forwarding %d -> %d: %s",
                    pf->local_port, pf->remote_port, cause);
@@ -374,7 +388,8 @@ pf_listener_failed(uv_handle_t *h)
 {
     struct portforward *pf = h->data;
 
-    free(pf->path);
+    free(pf->ns);
+    free(pf->pod);
     free(pf->address);
     free(pf);
 }
@@ -387,7 +402,6 @@ portforward_start(struct kclient *c, const struct portforward_opts *o,
     struct sockaddr_storage ss;
     struct sockaddr        *sa = (struct sockaddr *)&ss;
     const char             *addr = o->address;
-    char                   *pod;
     int                     rc, v6, namelen = sizeof ss;
 
     if (addr == NULL || strcmp(addr, "localhost") == 0)
@@ -411,11 +425,8 @@ portforward_start(struct kclient *c, const struct portforward_opts *o,
     pf->data = data;
     pf->address = xstrdup(addr);
     pf->remote_port = o->remote_port;
-    pod = khttp_escape(o->pod);
-    pf->path = xasprintf("/api/v1/namespaces/%s/pods/%s/portforward?ports=%d",
-                         o->ns != NULL ? o->ns : kclient_ctx(c)->ns, pod,
-                         o->remote_port);
-    free(pod);
+    pf->ns = xstrdup(o->ns != NULL ? o->ns : kclient_ctx(c)->ns);
+    pf->pod = xstrdup(o->pod);
     uv_tcp_init(kloop_uv(kclient_loop(c)), &pf->listener);
     pf->listener.data = pf;
     rc = uv_tcp_bind(&pf->listener, sa, 0);
@@ -474,6 +485,12 @@ portforward_info(struct portforward *pf, struct portforward_info *i)
     i->connections = pf->connections;
     i->bytes_in = pf->bytes_in;
     i->bytes_out = pf->bytes_out;
+}
+
+const char *
+portforward_pod(struct portforward *pf)
+{
+    return pf->pod;
 }
 
 void

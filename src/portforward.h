@@ -48,6 +48,10 @@ struct portforward_ops {
                     void *data);
     /* Optional: state or counters changed. */
     void (*changed)(struct portforward *, void *data);
+    /* Optional, asked on each accepted connection: the pod to dial now
+     * (pod = the current one); NULL or the same name keeps it. Lets a
+     * forward follow a workload to its replacement pod. */
+    const char *(*resolve)(struct portforward *, const char *pod, void *data);
 };
 
 /* Listen and start forwarding. NULL with *cause when the local port cannot
@@ -59,6 +63,8 @@ struct portforward *portforward_start(struct kclient *,
                                       void *data, char **cause);
 /* The current state (strings borrowed until the next loop turn). */
 void portforward_info(struct portforward *, struct portforward_info *);
+/* The pod connections go to (changes when resolve names another). */
+const char *portforward_pod(struct portforward *);
 /* Stop listening, drop every connection; done(data) runs once everything
  * is closed and the forward freed. No other callback runs after this. */
 void portforward_stop(struct portforward *, void (*done)(void *), void *data);
