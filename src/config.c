@@ -22,8 +22,8 @@ const struct config_option config_options[] = {
      "keymap name (keymaps/NAME.yaml) or path"},
     {"namespace", CONFIG_STRING, O(namespace), "", 0, 0,
      "namespace to show at start (empty: the kubeconfig context's)"},
-    {"shell", CONFIG_STRING, O(shell), "/bin/sh", 0, 0,
-     "command run in the container by the shell action"},
+    {"shell", CONFIG_STRING, O(shell), "sh -c \"clear; (bash || ash || sh)\"",
+     0, 0, "command line run in the container by the shell action"},
     {"log-buffer-lines", CONFIG_INT, O(log_buffer_lines), "10000", 100,
      10000000, "lines kept per log pane"},
     {"refresh-cap", CONFIG_INT, O(refresh_cap), "60", 1, 240,
@@ -278,7 +278,10 @@ config_doc(void)
         kbuf_printf(&b, "\n# %s", o->help);
         if (o->type == CONFIG_INT)
             kbuf_printf(&b, " (%ld-%ld)", o->min, o->max);
-        if (o->type == CONFIG_STRING)
+        if (o->type == CONFIG_STRING && strchr(o->def, '"') != NULL)
+            /* YAML single quotes: the default's double quotes stay */
+            kbuf_printf(&b, "\n%s: '%s'\n", o->name, o->def);
+        else if (o->type == CONFIG_STRING)
             kbuf_printf(&b, "\n%s: \"%s\"\n", o->name, o->def);
         else
             kbuf_printf(&b, "\n%s: %s\n", o->name, o->def);

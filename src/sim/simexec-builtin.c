@@ -295,7 +295,7 @@ static const char *const simexec_builtins[] = {
     "[",     "cat",      "curl",  "date",   "echo",   "env",      "exit",
     "false", "hostname", "id",    "ls",     "mkdir",  "printenv", "pwd",
     "rm",    "sh",       "bash",  "ash",    "sleep",  "stty",     "test",
-    "touch", "true",     "uname", "whoami", "export", NULL,
+    "touch", "true",     "uname", "whoami", "export", "clear",    NULL,
 };
 
 int
@@ -426,10 +426,23 @@ simexec_builtin_exec(struct simexec_proc *p, int argc, char **argv)
         }
         return 0;
     }
+    if (strcmp(cmd, "clear") == 0) {
+        if (p->tty)
+            simexec_printf(p, 1, "\033[H\033[2J");
+        return 0;
+    }
     if (simexec_builtin_is_shell(cmd)) {
         for (i = 1; i < argc; i++) {
             if (strcmp(argv[i], "-c") == 0 && i + 1 < argc)
                 return simexec_run_string(p, argv[i + 1]);
+        }
+        if (p->tty && !p->interactive) {
+            /* An interactive shell as the script's command: this process
+             * becomes it (what follows would run only after it exits,
+             * which here ends the session). */
+            p->interactive = 1;
+            p->pos = strlen(p->script);
+            return 0;
         }
         simexec_printf(p, 2,
                        "sh: nested interactive shells are not "

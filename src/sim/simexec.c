@@ -203,7 +203,8 @@ simexec_word(struct simexec_proc *p, const char *s, size_t *i, struct kbuf *w,
         char c = s[*i];
 
         if (c == '\0' || c == ' ' || c == '\t' || c == '\n' || c == ';' ||
-            c == '&' || c == '|' || c == '>' || c == '<')
+            c == '&' || c == '|' || c == '>' || c == '<' || c == '(' ||
+            c == ')')
             break;
         any = 1;
         if (c == '\'') {
@@ -319,6 +320,12 @@ simexec_parse(struct simexec_proc *p, struct simexec_cmd *c, int run)
         }
         if (s[i] == '\0')
             break;
+        if (s[i] == '(' || s[i] == ')') {
+            /* ( list ) runs in this shell: grouping only (k9s' shell
+             * command is sh -c "clear; (bash || ash || sh)") */
+            i++;
+            continue;
+        }
         if (s[i] == '\n' || s[i] == ';') {
             i++;
             break;

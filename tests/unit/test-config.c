@@ -26,6 +26,7 @@ test_defaults(void **state)
     assert_string_equal(c->theme, "default");
     assert_string_equal(c->keymap, "default");
     assert_string_equal(c->namespace, "");
+    assert_string_equal(c->shell, "sh -c \"clear; (bash || ash || sh)\"");
     assert_int_equal(c->log_buffer_lines, 10000);
     assert_int_equal(c->refresh_cap, 60);
     assert_true(c->confirm_delete);

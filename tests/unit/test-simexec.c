@@ -338,6 +338,32 @@ test_interactive_tty(void **state)
     cap_done(&c);
 }
 
+/* k9s' shell command: clear, then the first shell that exists, which
+ * becomes the interactive shell on the tty. */
+static void
+test_k9s_shell_command(void **state)
+{
+    uv_loop_t                loop;
+    struct capture           c;
+    struct simexec_container ct = {.pod = "p"};
+    const char *argv[] = {"sh", "-c", "clear; (bash || ash || sh)", NULL};
+    struct simexec_proc *p;
+
+    uv_loop_init(&loop);
+    cap_init(&c);
+    p = simexec_proc_start(&loop, &ct, argv, 1, &cap_ops, &c);
+    uv_run(&loop, UV_RUN_NOWAIT);
+    assert_string_equal(c.out.data, "\033[H\033[2J/ # ");
+    simexec_proc_input(p, "echo hi\r", 8);
+    assert_string_equal(c.out.data, "\033[H\033[2J/ # echo hi\r\nhi\r\n/ # ");
+    simexec_proc_input(p, "exit 5\r", 7);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    assert_int_equal(c.exited, 1);
+    assert_int_equal(c.code, 5);
+    assert_int_equal(uv_loop_close(&loop), 0);
+    cap_done(&c);
+}
+
 static void
 test_cat_stdin_eof(void **state)
 {
@@ -415,6 +441,7 @@ main(void)
         cmocka_unit_test(test_external_fs),
         cmocka_unit_test(test_sleep_async),
         cmocka_unit_test(test_interactive_tty),
+        cmocka_unit_test(test_k9s_shell_command),
         cmocka_unit_test(test_cat_stdin_eof),
         cmocka_unit_test(test_kill_while_sleeping),
         cmocka_unit_test(test_curl_without_port),
