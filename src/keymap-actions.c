@@ -12,7 +12,7 @@
      KEYMAP_CTX(KEYMAP_DESCRIBE) | KEYMAP_CTX(KEYMAP_EVENTS) |                 \
      KEYMAP_CTX(KEYMAP_ANNOTATIONS) | KEYMAP_CTX(KEYMAP_YAML) |                \
      KEYMAP_CTX(KEYMAP_LOGS) | KEYMAP_CTX(KEYMAP_HELP) |                       \
-     KEYMAP_CTX(KEYMAP_EXPLAIN))
+     KEYMAP_CTX(KEYMAP_EXPLAIN) | KEYMAP_CTX(KEYMAP_FORWARDS))
 #define PANES (ALL & ~KEYMAP_CTX(KEYMAP_GLOBAL))
 #define PODS KEYMAP_CTX(KEYMAP_PODS)
 #define LOGS KEYMAP_CTX(KEYMAP_LOGS)
@@ -90,6 +90,10 @@ const struct keymap_action keymap_actions[] = {
     {"log.previous", LOGS, 0, "the previous container's log or back"},
     {"log.tail", LOGS, 0, "how many lines to start with (tailLines)"},
     {"log.since", LOGS, 0, "start from a time ago (5m, 1h)"},
+    {"forward.stop", KEYMAP_CTX(KEYMAP_FORWARDS), 0,
+     "stop the selected port-forward"},
+    {"forward.stop-all", KEYMAP_CTX(KEYMAP_FORWARDS), 0,
+     "stop every port-forward"},
     {"prompt.accept", PROMPT, 0, "accept the input"},
     {"prompt.cancel", PROMPT, 0, "cancel the input"},
     {"prompt.complete", PROMPT, 0, "complete the word"},

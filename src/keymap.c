@@ -15,8 +15,8 @@
 #define KEYMAP_EMBEDDED "keymaps/default.yaml"
 
 static const char *keymap_context_names[] = {
-    "global", "pods", "describe", "events", "annotations",
-    "yaml",   "logs", "prompt",   "help",        "explain",
+    "global", "pods",   "describe", "events",  "annotations", "yaml",
+    "logs",   "prompt", "help",     "explain", "forwards",
 };
 _Static_assert(nitems(keymap_context_names) == KEYMAP_NCONTEXTS,
                "one name per keymap context");

@@ -24,6 +24,7 @@ enum keymap_context {
     KEYMAP_PROMPT,
     KEYMAP_HELP,
     KEYMAP_EXPLAIN,
+    KEYMAP_FORWARDS,
     KEYMAP_NCONTEXTS
 };
 #define KEYMAP_CTX(c) (1u << (c))

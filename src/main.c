@@ -833,6 +833,7 @@ main_dashboard(const struct main_opts *o)
     uo.get_pod_data = &app;
     uo.client = session_client(app.session);
     uo.log_buffer_lines = cfg->log_buffer_lines;
+    uo.shell = cfg->shell;
     uo.pod_ops =
         readonly ? NULL : &pod_ops; /* --readonly: nothing to send with */
     app.ui = ui_create(&app.loop, app.pods, &uo, main_quit, &app, &cause);

@@ -57,6 +57,10 @@ struct screen {
     int                 colors;
     int                 empty_reads;
     uint64_t            frame_ns; /* the frame cap: 1 s / refresh-cap */
+    /* screen_suspend: the terminal is lent out (an interactive shell) */
+    int                       suspended;
+    struct screen_suspend_ops sus;
+    struct termios            sus_tio; /* the mode endwin left */
 };
 
 static const int screen_signums[SCREEN_NSIGNALS] = {SIGWINCH, SIGTERM, SIGHUP,
@@ -360,7 +364,7 @@ screen_prepare_cb(uv_prepare_t *h)
     struct screen *s = h->data;
     uint64_t       now, since;
 
-    if (s->ended || !screen_is_dirty(s))
+    if (s->ended || s->suspended || !screen_is_dirty(s))
         return;
     now = uv_hrtime();
     since = now - s->last_frame_ns;
@@ -553,6 +557,79 @@ screen_hangup(struct screen *s, const char *why)
         s->cbs.quit(s, SIGHUP, s->cbs.data);
 }
 
+/* The terminal's size to the borrower. */
+static void
+screen_lent_size(struct screen *s)
+{
+    struct winsize ws;
+
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 &&
+        ws.ws_row > 0 && s->sus.resize != NULL)
+        s->sus.resize(s->sus.data, ws.ws_col, ws.ws_row);
+}
+
+/* While suspended, stdin's bytes go to the borrower as they are. */
+static void
+screen_input_lent(struct screen *s)
+{
+    char    buf[4096];
+    int     avail = 0;
+    ssize_t n;
+
+    if (ioctl(STDIN_FILENO, FIONREAD, &avail) != 0 || avail <= 0)
+        avail = 1;
+    if ((size_t)avail > sizeof buf)
+        avail = (int)sizeof buf;
+    n = read(STDIN_FILENO, buf, (size_t)avail);
+    if (n < 0 && errno == EINTR)
+        return;
+    if (n <= 0) {
+        if (++s->empty_reads >= 3)
+            screen_hangup(s, n == 0 ? "end of file" : strerror(errno));
+        return;
+    }
+    s->empty_reads = 0;
+    if (s->sus.input != NULL)
+        s->sus.input(s->sus.data, buf, (size_t)n);
+}
+
+void
+screen_suspend(struct screen *s, const struct screen_suspend_ops *ops)
+{
+    struct termios raw;
+
+    if (s->ended || s->suspended)
+        return;
+    s->suspended = 1;
+    s->sus = *ops;
+    s->nheld = 0;
+    uv_timer_stop(&s->esc_timer);
+    uv_timer_stop(&s->frame_timer);
+    endwin(); /* the shell's screen and mode, cursor visible */
+    tcgetattr(STDIN_FILENO, &s->sus_tio);
+    raw = s->sus_tio;
+    cfmakeraw(&raw);
+    tcsetattr(STDIN_FILENO, TCSADRAIN, &raw);
+    klog("screen suspended");
+    screen_lent_size(s);
+}
+
+void
+screen_resume(struct screen *s)
+{
+    if (!s->suspended)
+        return;
+    s->suspended = 0;
+    memset(&s->sus, 0, sizeof s->sus);
+    tcsetattr(STDIN_FILENO, TCSADRAIN, &s->sus_tio);
+    if (s->ended)
+        return;
+    /* the next doupdate resumes curses; repaint every cell of it */
+    clearok(curscr, TRUE);
+    screen_resize(s);
+    klog("screen resumed");
+}
+
 /*
  * Keys are read from the terminal here, not by curses: curses would block
  * ESCDELAY on a lone Esc to see whether a sequence follows. Complete input
@@ -576,6 +653,10 @@ screen_input_cb(uv_poll_t *h, int status, int events)
     }
     if (s->ended)
         return;
+    if (s->suspended) {
+        screen_input_lent(s);
+        return;
+    }
     memcpy(buf, s->held, s->nheld);
     len = s->nheld;
     s->nheld = 0;
@@ -656,7 +737,10 @@ screen_signal_cb(uv_signal_t *h, int signum)
     struct screen *s = h->data;
 
     if (signum == SIGWINCH) {
-        screen_resize(s);
+        if (s->suspended)
+            screen_lent_size(s);
+        else
+            screen_resize(s);
         return;
     }
     if (signum == SIGTSTP) {
@@ -787,4 +871,10 @@ screen_focused(struct screen *s)
     if (s == NULL)
         return NULL;
     return s->focus != NULL ? s->focus : s->npanes > 0 ? s->panes[0] : NULL;
+}
+
+int
+screen_suspended(struct screen *s)
+{
+    return s != NULL && s->suspended;
 }

@@ -129,6 +129,21 @@ uint64_t screen_frame_cost(struct screen *);
  * wait); 0 when buf ends complete. */
 size_t screen_input_pending(const unsigned char *buf, size_t len);
 
+/* Lending the terminal (an interactive shell in a container): curses
+ * ends (endwin: the shell's screen and cursor), the terminal goes raw,
+ * stdin's bytes go to input unchanged and the size to resize (at once and
+ * on each SIGWINCH); nothing is drawn meanwhile. */
+struct screen_suspend_ops {
+    void (*input)(void *data, const char *buf, size_t n);
+    void (*resize)(void *data, int cols, int rows);
+    void *data;
+};
+void screen_suspend(struct screen *, const struct screen_suspend_ops *);
+/* Take the terminal back: the mode it had, curses again, every pane
+ * redrawn from scratch (the size may have changed meanwhile). */
+void screen_resume(struct screen *);
+int  screen_suspended(struct screen *);
+
 /* Restore the terminal from anywhere (fatal paths, atexit). Safe to call
  * twice; async-signal-safe. */
 void screen_emergency_restore(void);

@@ -153,6 +153,8 @@ struct ui {
     struct theme       *own_theme;
     struct cmdline     *cmdline; /* the : line's state (ui/cmdline.c) */
     int                 no_confirm_delete; /* delete without the dialog */
+    char               *shell;    /* the shell action's command, or NULL */
+    struct ui_forwards *forwards; /* ui-forwards.c's (NULL until used) */
 };
 
 /* Put p in the layout and focus it: split the focused pane side by side
@@ -200,6 +202,15 @@ void ui_command(struct ui *, const char *line);
 void ui_colors(struct ui *);
 /* The status bar's key hint from the keys bound in km (caller frees). */
 char *ui_hint(const struct keymap *);
+/* ui-forwards.c: the port-forwards outlive panes; they stop when the
+ * client changes and when the UI closes (holding it until closed). */
+void ui_forwards_session_changed(struct ui *);
+void ui_forwards_close(struct ui *);
+
+/* The features' tables (one line each in ui.c's lists). */
+extern const struct ui_action  ui_forwards_actions[];
+extern const struct ui_command ui_forwards_commands[];
+extern const struct ui_action  ui_exec_actions[];
 
 /* The pod list's filter and sort (ui-podlist.c): its pane's action hook
  * and its table. */

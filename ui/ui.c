@@ -764,6 +764,8 @@ const struct ui_action *const ui_action_tables[] = {
     ui_switch_actions,
     ui_pane_actions,
     ui_logs_actions,
+    ui_forwards_actions,
+    ui_exec_actions,
     NULL,
 };
 
@@ -773,6 +775,7 @@ const struct ui_command *const ui_command_tables[] = {
     ui_explain_commands,
     ui_switch_commands,
     ui_logs_commands,
+    ui_forwards_commands,
     NULL,
 };
 
@@ -1173,6 +1176,7 @@ ui_create(uv_loop_t *loop, struct store *pods, const struct ui_opts *opts,
     ui->bar_pane.data = ui;
     ui_colors(ui);
     ui->client = opts->client;
+    ui->shell = opts->shell != NULL ? xstrdup(opts->shell) : NULL;
     ui->pods_up.sp = &ui->pods.pane;
     ui->pods_up.ctx = KEYMAP_PODS;
     ui->pods_up.action = ui_podlist_action;
@@ -1267,6 +1271,7 @@ ui_closed_one(struct ui *ui)
     free(ui->dlg_name);
     free(ui->pr_key);
     free(ui->pr_label);
+    free(ui->shell);
     kbuf_done(&ui->input);
     widget_statusbar_done(&ui->bar);
     if (ui->stats != NULL)
@@ -1323,6 +1328,7 @@ ui_set_client(struct ui *ui, struct kclient *client)
         ui_pane_close(ui, bound);
     }
     cmdline_client_changed(ui);
+    ui_forwards_session_changed(ui); /* forwards go with their cluster */
     ui->client = client;
 }
 
@@ -1339,6 +1345,7 @@ ui_close(struct ui *ui, void (*done_cb)(void *), void *data)
     ui->open += 4;
     ui_close_panes(ui);
     cmdline_stop(ui);
+    ui_forwards_close(ui);
     store_unlisten(ui->store, ui_store_changed, ui);
     if (ui->events != NULL)
         store_unlisten(ui->events, ui_events_changed, ui);

@@ -53,6 +53,9 @@ struct ui_opts {
     int  mouse;             /* clicks select/focus, wheel scrolls */
     int  refresh_cap;       /* frames/s at most; 0 = 60 */
     int  no_confirm_delete; /* config confirm-delete: false */
+    /* The shell action's command line (config `shell`); NULL: the
+     * default, sh -c "clear; (bash || ash || sh)". Copied. */
+    const char *shell;
 };
 
 /* The user (q, ctrl-c) or a signal (SIGTERM, SIGHUP, SIGINT) asked to quit.
