@@ -13,46 +13,46 @@ e2e_wait 60 '^http-go +1/1 +Running'
 # select http-go: the describe pane's title says which pod is selected
 e2e_keys d
 title() { e2e_capture | sed -n 's/.* Describe: default\/\([a-z0-9.-]*\) .*/\1/p' | head -n1; }
-e2e_wait 10 ' Describe: default/'
+e2e_wait 30 ' Describe: default/'
 for _ in $(seq 1 20); do
 	cur=$(title)
 	[ "$cur" = http-go ] && break
 	e2e_keys j
 	moved() { [ "$(title)" != "$cur" ]; }
-	wait_for 10 moved || fail "selection did not move from $cur"
+	wait_for 30 moved || fail "selection did not move from $cur"
 done
 [ "$(title)" = http-go ] || fail "could not select http-go"
 e2e_keys Escape
 e2e_wait_gone 5 ' Describe: default/'
 
 e2e_keys x
-e2e_wait 10 'exec in http-go'
+e2e_wait 30 'exec in http-go'
 e2e_type "echo hi there"
-e2e_wait 20 '^http-go: echo hi there'
-e2e_wait 20 '^hi there *$'
-e2e_wait 20 '^exit 0 *$'
+e2e_wait 30 '^http-go: echo hi there'
+e2e_wait 30 '^hi there *$'
+e2e_wait 30 '^exit 0 *$'
 pass "x runs echo and shows its output and exit 0"
 
 e2e_keys q
-e2e_wait_gone 10 '^http-go: echo hi there'
+e2e_wait_gone 30 '^http-go: echo hi there'
 e2e_keys x
-e2e_wait 10 'exec in http-go'
+e2e_wait 30 'exec in http-go'
 e2e_type "sh -c 'echo to stderr >&2; exit 7'"
-e2e_wait 20 '^to stderr *$'
-e2e_wait 20 '^exit 7 *$'
+e2e_wait 30 '^to stderr *$'
+e2e_wait 30 '^exit 7 *$'
 pass "x shows stderr and a non-zero exit code (exit 7)"
 e2e_keys q
-e2e_wait_gone 10 "^http-go: sh -c"
+e2e_wait_gone 30 "^http-go: sh -c"
 
 before=$(e2e_capture | grep -E '^(NAME|http-go|nginx) ')
 e2e_keys s
-e2e_wait_gone 20 '^http-go +1/1 +Running'
+e2e_wait_gone 30 '^http-go +1/1 +Running'
 e2e_type "echo hi from the shell"
-e2e_wait 20 '^hi from the shell'
+e2e_wait 30 '^hi from the shell'
 pass "s opens a shell on the terminal; echo answers"
 e2e_type "exit"
-e2e_wait 20 '^http-go +1/1 +Running'
-e2e_wait 10 'shell in http-go.* ended \(exit 0\)'
+e2e_wait 30 '^http-go +1/1 +Running'
+e2e_wait 30 'shell in http-go.* ended \(exit 0\)'
 after=$(e2e_capture | grep -E '^(NAME|http-go|nginx) ')
 [ "$(sed 's/ [0-9]*[sm]  .*//' <<<"$before")" = "$(sed 's/ [0-9]*[sm]  .*//' <<<"$after")" ] ||
 	fail "dashboard differs after the shell: before=$before after=$after"
@@ -67,7 +67,7 @@ e2e_demo --readonly
 e2e_wait 60 '^http-go +1/1 +Running'
 e2e_keys x
 e2e_keys s
-e2e_wait 10 '^http-go +1/1 +Running'
+e2e_wait 30 '^http-go +1/1 +Running'
 e2e_lacks 'exec in' || fail "--readonly still offers exec"
 e2e_keys C-c
 [ "$(e2e_exit_status)" = 0 ] || fail "kpod exit status not 0"
