@@ -28,21 +28,21 @@ e2e_wait_gone 5 ' Describe: default/'
 e2e_keys x
 e2e_wait 30 'exec in http-go'
 e2e_type "echo hi there"
-e2e_wait 30 '^http-go: echo hi there'
-e2e_wait 30 '^hi there *$'
-e2e_wait 30 '^exit 0 *$'
+e2e_wait 30 '(^|│)http-go: echo hi there'
+e2e_wait 30 '(^|│)hi there *$'
+e2e_wait 30 '(^|│)exit 0 *$'
 pass "x runs echo and shows its output and exit 0"
 
 e2e_keys q
-e2e_wait_gone 30 '^http-go: echo hi there'
+e2e_wait_gone 30 '(^|│)http-go: echo hi there'
 e2e_keys x
 e2e_wait 30 'exec in http-go'
 e2e_type "sh -c 'echo to stderr >&2; exit 7'"
-e2e_wait 30 '^to stderr *$'
-e2e_wait 30 '^exit 7 *$'
+e2e_wait 30 '(^|│)to stderr *$'
+e2e_wait 30 '(^|│)exit 7 *$'
 pass "x shows stderr and a non-zero exit code (exit 7)"
 e2e_keys q
-e2e_wait_gone 30 "^http-go: sh -c"
+e2e_wait_gone 30 "(^|│)http-go: sh -c"
 
 before=$(e2e_capture | grep -E '^(NAME|http-go|nginx) ')
 e2e_keys s
