@@ -101,7 +101,6 @@ press_everything() { # each key of $KEYS in the list and in each pane
 		for k in $KEYS; do
 			esc
 			esc
-			esc
 			if [ -n "$open" ]; then
 				e2e_keys "$open" Tab
 			fi
@@ -150,9 +149,35 @@ e2e_tmux send-keys -t e2e -l y
 deleted() { sent_after | grep -q '^DELETE /api/v1/namespaces/default/pods/aaa-evil'; }
 wait_for 30 deleted ||
 	fail "without --readonly, ctrl-d y sent no DELETE: $(sent_after | grep -v '^GET' || true)"
+pass "without --readonly the same keys do send (DELETE seen)"
+
+# Files kpod writes (a saved log, the command history) are its user's
+# alone: 0600 in 0700 directories.
+e2e_keys /
+e2e_tmux send-keys -t e2e -l http-go
+e2e_keys Enter
+e2e_wait 30 '^http-go +1/1 +Running'
+e2e_wait_gone 30 '^nginx '
+e2e_keys l
+e2e_wait 30 ' default/http-go \[focus\]'
+e2e_wait 30 '(Listening on :8080|\] "GET /|[0-9] (GET|POST) /)'
+e2e_keys C-s
+e2e_wait 30 'saved [0-9]+ lines to /'
+e2e_keys Tab
+e2e_keys :
+e2e_tmux send-keys -t e2e -l 'ns default'
+e2e_keys Enter
 e2e_keys C-c
 e2e_exit_status >/dev/null
-pass "without --readonly the same keys do send (DELETE seen)"
+files=$(find "$TEST_TMP/home" -type f)
+[ "$(wc -l <<<"$files")" -ge 2 ] || fail "expected a saved log and a history file, found: $files"
+for f in $files; do
+	[ "$(stat -c %a "$f")" = 600 ] || fail "$f is mode $(stat -c %a "$f")"
+done
+for d in $(find "$TEST_TMP/home" -mindepth 1 -type d); do
+	[ "$(stat -c %a "$d")" = 700 ] || fail "directory $d is mode $(stat -c %a "$d")"
+done
+pass "files kpod wrote are 0600 in 0700 directories: $(echo $files | sed "s|$TEST_TMP/home/||g")"
 
 # --- 3b. basic auth and an exec plugin ---------------------------------
 secret_free() { # LOG WHAT SECRET...
