@@ -44,7 +44,8 @@ struct apply_run *apply_start(struct kclient *, enum apply_verb,
                               const char *file, const char *ns, apply_line_cb,
                               apply_done_cb, void *data, char **cause);
 
-/* Stop: no more requests, no more callbacks. Accepts NULL. */
+/* Stop: no more requests, no more callbacks. Accepts NULL; not from
+ * inside the run's own callbacks. */
 void apply_cancel(struct apply_run *);
 
 /* The verb by its command name ("apply", "create", "delete"); -1 if none. */

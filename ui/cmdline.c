@@ -22,6 +22,7 @@
 #include "explain.h"
 #include "khttp.h"
 #include "kubeconfig.h"
+#include "session.h"
 #include "keycode.h"
 #include "store.h"
 #include "theme.h"
@@ -331,7 +332,23 @@ cmdline_complete_namespaces(struct ui *ui, const char *word,
 {
     struct store_obj **objs;
     size_t             n = store_list(ui->store, &objs);
+    char             **names;
 
+    if (cmdline_starts("-A", word))
+        cmdline_list_add(l, xstrdup("-A"));
+    /* the cluster's namespaces as the session watches them ... */
+    if (ui->session != NULL) {
+        size_t k = session_namespaces(ui->session, &names);
+
+        for (size_t i = 0; i < k; i++) {
+            if (cmdline_starts(names[i], word))
+                cmdline_list_add(l, names[i]);
+            else
+                free(names[i]);
+        }
+        free(names);
+    }
+    /* ... and those of the pods listed (when namespaces can't be read) */
     for (size_t i = 0; i < n; i++) {
         const char *slash = strchr(objs[i]->key, '/');
 
@@ -349,6 +366,24 @@ cmdline_complete_namespaces(struct ui *ui, const char *word,
         if (ns != NULL && cmdline_starts(ns, word))
             cmdline_list_add(l, xstrdup(ns));
     }
+}
+
+static void
+cmdline_complete_contexts(struct ui *ui, const char *word,
+                          struct cmdline_list *l)
+{
+    char **names, *cause = NULL;
+    size_t n, cur;
+
+    if (ui->session == NULL ||
+        session_contexts(ui->session, &names, &n, &cur, &cause) != 0) {
+        free(cause);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (cmdline_starts(names[i], word))
+            cmdline_list_add(l, xstrdup(names[i]));
+    session_contexts_free(names, n);
 }
 
 static void cmdline_doc_arrived(struct ui *, const char *error);
@@ -430,6 +465,9 @@ cmdline_complete(struct ui *ui, const char *line, size_t *n, size_t *start)
         else if (strcmp(cmd->name, "ns") == 0 ||
                  strcmp(cmd->name, "namespace") == 0)
             cmdline_complete_namespaces(ui, word, &l);
+        else if (strcmp(cmd->name, "ctx") == 0 ||
+                 strcmp(cmd->name, "context") == 0)
+            cmdline_complete_contexts(ui, word, &l);
     }
     if (l.n > 1)
         qsort(l.v, l.n, sizeof *l.v, cmdline_str_cmp);

@@ -1,8 +1,8 @@
 /*
  * The : command line: editing, Tab completion of command names and of
- * their arguments (files, namespaces, theme and keymap names, explain
- * paths), history kept across runs in $XDG_STATE_HOME/kpod/history (mode
- * 0600), and the prompt.* actions of the keymap. Running a line is
+ * their arguments (files, namespaces, contexts, theme and keymap names,
+ * explain paths), history kept across runs in $XDG_STATE_HOME/kpod/history
+ * (mode 0600), and the prompt.* actions of the keymap. Running a line is
  * ui_command's (the command tables); this file also holds :apply, :create,
  * :delete, :theme and :keymap, and the session's OpenAPI document.
  */

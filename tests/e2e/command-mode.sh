@@ -1,6 +1,6 @@
 # e2e: the : command line against kpod-sim serving the real core/v1
-# OpenAPI document. Tab completes command names, file names after -f and
-# explain paths; :apply -f creates the pod (it appears in the list and the
+# OpenAPI document. Tab completes command names, file names after -f,
+# explain paths, contexts and namespaces; :apply -f creates the pod (it appears in the list and the
 # status bar says so as kubectl would); a malformed YAML names FILE:LINE
 # and sends nothing; :explain opens the field tree, Enter expands and
 # collapses, the description follows the cursor; history recalls a line
@@ -117,6 +117,19 @@ e2e_keys Down
 e2e_wait 5 '^:explain pods\.spec\.containers_'
 e2e_keys Escape
 e2e_wait_gone 5 '^:explain'
+
+# contexts and namespaces complete from the session
+e2e_keys :
+e2e_keys -l -- 'ctx kp'
+e2e_keys Tab
+e2e_wait 5 '^:ctx kpod-sim _'
+e2e_keys C-u
+e2e_keys -l -- 'ns defa'
+e2e_keys Tab
+e2e_wait 5 '^:ns default _'
+e2e_keys Escape
+e2e_wait_gone 5 '^:ns'
+pass ":ctx and :ns complete"
 
 # theme and keymap, live
 e2e_keys :

@@ -292,24 +292,30 @@ test_yaml_error_sends_nothing(void **state)
     free(f);
 }
 
+/* Cancelled before the loop ran: nothing is sent, nothing calls back. */
 static void
 test_cancel(void **state)
 {
-    char             *f = write_file("cancel.yaml", two_pods), *cause = NULL;
+    char *f = write_file("cancel.yaml",
+                         "apiVersion: v1\nkind: Pod\nmetadata:\n"
+                         "  name: cancelled\nspec:\n  containers:\n"
+                         "  - name: c\n    image: busybox\n"),
+         *cause = NULL;
     struct apply_run *r;
     int               i;
 
     (void)state;
     T.nlines = 0;
     T.done = 0;
-    r = apply_start(T.client, APPLY_APPLY, f, "default", on_line, on_done, &T,
+    r = apply_start(T.client, APPLY_CREATE, f, "default", on_line, on_done, &T,
                     &cause);
     assert_non_null(r);
-    uv_run(&T.uv, UV_RUN_NOWAIT); /* the first request is on its way */
     apply_cancel(r);
     for (i = 0; i < 20; i++)
         uv_run(&T.uv, UV_RUN_NOWAIT);
     assert_int_equal(T.done, 0);
+    assert_int_equal(T.nlines, 0);
+    assert_int_equal(get_pod("default", "cancelled"), 404);
     free(f);
 }
 
