@@ -1,6 +1,6 @@
 # e2e: a scripted session under valgrind (memcheck, --leak-check=full):
 # kpod --demo in tmux opens the describe, events, annotations and YAML
-# panes of a few pods, moves around, then quits; kpod exec and kpod
+# panes of a few pods, a log pane, moves around, then quits; kpod exec and kpod
 # port-forward run against the same simulator (the UI does not drive them
 # yet). Each must report no invalid access, no use of uninitialised
 # memory and no definitely or indirectly lost block. Only libraries'
@@ -70,13 +70,23 @@ for pod in 1 2 3; do
 	e2e_wait_gone 60 ' YAML: default/'
 	e2e_keys j
 done
+# A log pane (l) on http-go, found through the filter (/).
+e2e_keys /
+e2e_tmux send-keys -t e2e -l http-go
+e2e_keys Enter
+e2e_wait_gone 60 '^nginx '
+e2e_keys l
+e2e_wait 60 ' default/http-go \[focus\]'
+e2e_wait 60 '(Listening on :8080|[0-9] (GET|POST) /)'
+e2e_keys q
+e2e_wait_gone 60 ' default/http-go \[focus\]'
 e2e_tmux resize-window -t e2e -x 90 -y 25
 e2e_tmux resize-window -t e2e -x 140 -y 40
 e2e_wait 60 '^NAME +READY +STATUS'
 e2e_keys q
 code=$(e2e_exit_status)
 [ "$code" = 0 ] || fail "kpod under valgrind exited $code (99 = valgrind errors)"
-check_vg "$VGLOG" "UI session (describe, events, annotations, YAML, resize, quit)"
+check_vg "$VGLOG" "UI session (describe, events, annotations, YAML, logs, resize, quit)"
 
 # exec and port-forward through the CLI, against a simulator of their own.
 start_sim vg --scenario demo
