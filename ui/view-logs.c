@@ -38,8 +38,9 @@ struct view_logs {
     struct logs         *logs;  /* one stream, or NULL */
     struct logs_merge   *merge; /* several, or NULL */
     char                *ns;
-    char                *pod;        /* NULL: a selector pane */
-    char                *selector;   /* the selector pane's, else NULL */
+    char                *pod;      /* NULL: a selector pane */
+    char                *selector; /* the selector pane's, else NULL */
+    int                  all_ns;   /* the selector pane spans every namespace */
     char               **containers; /* the pod's */
     size_t               ncontainers;
     int                  cont; /* index, -1 the only one, VIEW_LOGS_ALL */
@@ -300,7 +301,7 @@ static char *
 view_logs_name(struct view_logs *v)
 {
     if (v->pod == NULL)
-        return xasprintf("%s -l %s", v->ns,
+        return xasprintf("%s -l %s", v->all_ns ? "all namespaces" : v->ns,
                          *v->selector != '\0' ? v->selector : "(all pods)");
     if (v->cont == VIEW_LOGS_ALL)
         return xasprintf("%s/%s (all containers)", v->ns, v->pod);
@@ -512,7 +513,8 @@ view_logs_set_containers(struct view_logs *v, const cJSON *pod)
     }
 }
 
-/* The pods of the store in v->ns matching v->selector, as sources. */
+/* The pods of the store matching v->selector, as sources: in v->ns, or
+ * in every namespace the list shows (-A). */
 static void
 view_logs_add_selected(struct view_logs *v)
 {
@@ -526,7 +528,7 @@ view_logs_add_selected(struct view_logs *v)
         const cJSON *name = cJSON_GetObjectItemCaseSensitive(md, "name");
 
         if (pod != NULL && cJSON_IsString(ns) && cJSON_IsString(name) &&
-            strcmp(ns->valuestring, v->ns) == 0 &&
+            (v->all_ns || strcmp(ns->valuestring, v->ns) == 0) &&
             labelsel_match(v->selector, cJSON_GetObjectItemCaseSensitive(
                                             md, "labels")) == 1) {
             const cJSON *cs = cJSON_GetObjectItemCaseSensitive(
@@ -543,6 +545,7 @@ view_logs_add_selected(struct view_logs *v)
                     continue;
                 view_logs_opts(v, &o, name->valuestring,
                                nc > 1 ? cn->valuestring : NULL);
+                o.ns = ns->valuestring;
                 logs_merge_add(v->merge, &o);
             }
         }
@@ -850,6 +853,7 @@ view_logs_duplicate(struct view_logs *v, enum ui_split how)
 
     d->pod = v->pod != NULL ? xstrdup(v->pod) : NULL;
     d->selector = v->selector != NULL ? xstrdup(v->selector) : NULL;
+    d->all_ns = v->all_ns;
     for (size_t i = 0; i < v->ncontainers; i++) {
         d->containers = xrealloc(d->containers,
                                  (d->ncontainers + 1) * sizeof *d->containers);
@@ -1099,6 +1103,7 @@ view_logs_open_selector(struct ui *ui, const char *selector)
     v = view_logs_new(ui, cJSON_IsString(ns) ? ns->valuestring : "default");
     cJSON_Delete(pod);
     v->selector = xstrdup(selector);
+    v->all_ns = ui->all_ns;
     view_logs_start(v);
     ui_pane_open(ui, &v->up, UI_SPLIT_AUTO);
     ui_message(ui, "%u streams merged", logs_merge_count(v->merge));
