@@ -5,13 +5,21 @@
 # and sends nothing; :explain opens the field tree, Enter expands and
 # collapses, the description follows the cursor; history recalls a line
 # with Up, also after a restart, from a 0600 file; :theme and :keymap
-# switch live and name what they cannot find.
+# switch live and name what they cannot find, a broken theme by FILE:LINE.
 . "${TESTLIB:?run through ctest (TESTLIB is not set)}"
 . "$(dirname "$TESTLIB")/e2e.sh"
 isolated_home
 start_sim cmd --openapi "$KPOD_SHARED/fixtures/openapi/api-v1.json"
 
-mkdir -p "$TEST_TMP/work"
+mkdir -p "$TEST_TMP/work" "$TEST_TMP/xdg/kpod/themes"
+# a user theme with a bad colour on line 4: named as FILE:LINE, the rest
+# applies
+cat >"$TEST_TMP/xdg/kpod/themes/broken.yaml" <<'YAML'
+name: broken
+styles:
+  table.header: {fg: 24, attrs: bold}
+  pod.status.running: {fg: nosuchcolour}
+YAML
 cat >"$TEST_TMP/work/http-go.yaml" <<'YAML'
 apiVersion: v1
 kind: Pod
@@ -40,7 +48,7 @@ YAML
 
 e2e_start 120 40
 # no .bash_history written into HOME while the cleanup removes it
-e2e_type "unset HISTFILE; cd $TEST_TMP/work"
+e2e_type "unset HISTFILE; export XDG_CONFIG_HOME=$TEST_TMP/xdg; cd $TEST_TMP/work"
 e2e_run --kubeconfig "$SIM_KUBECONFIG"
 e2e_wait 30 'No pods in this namespace'
 
@@ -140,6 +148,16 @@ e2e_keys :
 e2e_keys -l -- 'theme no-such-theme'
 e2e_keys Enter
 e2e_wait 5 'theme no-such-theme: not found'
+e2e_keys :
+e2e_keys -l -- 'theme broken'
+e2e_keys Enter
+e2e_wait 5 'theme broken: .*broken\.yaml:4: '
+# completion lists the user's theme with the shipped ones
+e2e_keys :
+e2e_keys -l -- 'theme bro'
+e2e_keys Tab
+e2e_wait 5 '^:theme broken _'
+e2e_keys Escape
 e2e_keys :
 e2e_keys -l -- 'keymap vim'
 e2e_keys Enter
