@@ -154,7 +154,10 @@ main_usage(FILE *f)
             "kubectl describe\n"
             "  kpod logs [-f] POD       print a container's log like kubectl\n"
             "  kpod port-forward POD [LOCAL:]REMOTE...  forward local ports\n"
-            "  kpod exec POD -- CMD...  run a command in a container\n\n"
+            "  kpod exec POD -- CMD...  run a command in a container\n"
+            "  kpod explain PATH        print field docs like kubectl explain\n"
+            "  kpod apply -f FILE       server-side apply pods (also create,\n"
+            "                           delete -f) like kubectl\n\n"
             "Flags:\n",
             KPOD_VERSION);
     for (i = 0; i < nitems(main_flags); i++) {
