@@ -13,6 +13,7 @@
 #include "kubeconfig.h"
 #include "shellwords.h"
 #include "ui-int.h"
+#include "view-picker.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -28,6 +29,8 @@
 struct ui_exec_target {
     char *ns, *pod, *container; /* container NULL: the only one */
     int   shell;                /* s, not x */
+    char *names[16];            /* the containers, for the picker */
+    int   nnames;
 };
 
 struct ui_exec {
@@ -48,6 +51,8 @@ ui_exec_target_free(struct ui_exec_target *t)
     free(t->ns);
     free(t->pod);
     free(t->container);
+    for (int i = 0; i < t->nnames; i++)
+        free(t->names[i]);
     free(t);
 }
 
@@ -320,16 +325,16 @@ ui_exec_ask_command(struct ui *ui, struct ui_exec_target *t)
 }
 
 static void
-ui_exec_got_container(struct ui *ui, const char *text, void *data)
+ui_exec_picked(struct ui *ui, int index, void *data)
 {
     struct ui_exec_target *t = data;
 
-    if (text == NULL || *text == '\0') {
+    if (index < 0 || index >= t->nnames) {
         ui_exec_target_free(t);
         return;
     }
     free(t->container);
-    t->container = xstrdup(text);
+    t->container = xstrdup(t->names[index]);
     ui_exec_ask_command(ui, t);
 }
 
@@ -340,8 +345,6 @@ ui_exec_begin(struct ui *ui, int shell)
     cJSON                 *pod = ui_selected_pod(ui);
     const cJSON           *md, *ctr, *ctrs;
     struct ui_exec_target *t;
-    struct kbuf            names;
-    int                    n = 0;
 
     if (pod == NULL)
         return;
@@ -361,30 +364,25 @@ ui_exec_begin(struct ui *ui, int shell)
             ?: "");
     ctrs = cJSON_GetObjectItemCaseSensitive(
         cJSON_GetObjectItemCaseSensitive(pod, "spec"), "containers");
-    kbuf_init(&names);
     cJSON_ArrayForEach(ctr, ctrs)
     {
         const char *name =
             cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ctr, "name"));
 
-        if (name == NULL)
-            continue;
-        kbuf_printf(&names, "%s%s", n++ ? ", " : "", name);
-        if (t->container == NULL)
-            t->container = xstrdup(name);
+        if (name != NULL && t->nnames < (int)nitems(t->names))
+            t->names[t->nnames++] = xstrdup(name);
     }
     cJSON_Delete(pod);
-    if (n > 1) {
-        char *label = xasprintf("container (%s)", names.data);
+    if (t->nnames > 1) {
+        char *title = xasprintf("%s in which container of %s?",
+                                shell ? "shell" : "exec", t->pod);
 
-        ui_prompt(ui, label, t->container, ui_exec_got_container, t);
-        free(label);
+        ui_pick(ui, title, (const char *const *)t->names, (size_t)t->nnames, 0,
+                ui_exec_picked, t);
+        free(title);
     } else {
-        free(t->container); /* the only one: the server's default */
-        t->container = NULL;
-        ui_exec_ask_command(ui, t);
+        ui_exec_ask_command(ui, t); /* the only one: the server's default */
     }
-    kbuf_done(&names);
 }
 
 static void

@@ -11,6 +11,7 @@
 #include "khttp.h"
 #include "kubeconfig.h"
 #include "ui-int.h"
+#include "view-picker.h"
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>
@@ -29,6 +30,8 @@ struct ui_forwards {
 /* What the F dialog has gathered so far. */
 struct ui_fwd_dialog {
     char *ns, *pod;
+    int   ports[32]; /* the spec's TCP container ports, for the picker */
+    int   nports;
     int   has_owner;
     int   remote, local;
     char *address;
@@ -362,13 +365,32 @@ ui_fwd_got_remote(struct ui *ui, const char *text, void *data)
 }
 
 static void
+ui_fwd_picked(struct ui *ui, int index, void *data)
+{
+    struct ui_fwd_dialog *d = data;
+    char                  port[16];
+
+    if (index < 0) {
+        ui_fwd_dialog_free(d);
+        return;
+    }
+    if (index >= d->nports) {
+        /* "other port": any port, typed */
+        ui_prompt(ui, "container port", "", ui_fwd_got_remote, d);
+        return;
+    }
+    snprintf(port, sizeof port, "%d", d->ports[index]);
+    ui_fwd_got_remote(ui, port, d);
+}
+
+static void
 ui_act_port_forward(struct ui *ui)
 {
     cJSON                *pod = ui_selected_pod(ui);
     const cJSON          *md, *ctr, *port, *refs, *ref;
     struct ui_fwd_dialog *d;
     struct kbuf           label;
-    int                   first = 0;
+    char                 *names[nitems(((struct ui_fwd_dialog *)0)->ports) + 1];
 
     if (pod == NULL)
         return;
@@ -391,13 +413,16 @@ ui_act_port_forward(struct ui *ui)
         if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ref, "controller")))
             d->has_owner = 1;
     }
-    /* the ports the spec declares, as a choice in the label */
+    /* the ports the spec declares: a picker (plus any other port) */
     kbuf_init(&label);
     kbuf_printf(&label, "forward %s: container port", d->pod);
     cJSON_ArrayForEach(
         ctr, cJSON_GetObjectItemCaseSensitive(
                  cJSON_GetObjectItemCaseSensitive(pod, "spec"), "containers"))
     {
+        const char *cname =
+            cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ctr, "name"));
+
         cJSON_ArrayForEach(port, cJSON_GetObjectItemCaseSensitive(ctr, "ports"))
         {
             const cJSON *cp =
@@ -407,25 +432,27 @@ ui_act_port_forward(struct ui *ui)
             const char *proto = cJSON_GetStringValue(
                 cJSON_GetObjectItemCaseSensitive(port, "protocol"));
 
-            if (!cJSON_IsNumber(cp) ||
-                (proto != NULL && strcmp(proto, "TCP") != 0))
+            if (!cJSON_IsNumber(cp) || cp->valueint < 1 ||
+                cp->valueint > 65535 ||
+                (proto != NULL && strcmp(proto, "TCP") != 0) ||
+                d->nports == (int)nitems(d->ports))
                 continue;
-            kbuf_printf(&label, "%s%d%s%s", first == 0 ? " (" : ", ",
-                        cp->valueint, name != NULL ? "/" : "",
-                        name != NULL ? name : "");
-            if (first == 0)
-                first = cp->valueint;
+            d->ports[d->nports] = cp->valueint;
+            names[d->nports] = xasprintf(
+                "%d%s%s  (container %s)", cp->valueint, name != NULL ? "/" : "",
+                name != NULL ? name : "", cname != NULL ? cname : "?");
+            d->nports++;
         }
     }
-    if (first != 0)
-        kbuf_puts(&label, ")");
     cJSON_Delete(pod);
-    {
-        char initial[16] = "";
-
-        if (first != 0)
-            snprintf(initial, sizeof initial, "%d", first);
-        ui_prompt(ui, label.data, initial, ui_fwd_got_remote, d);
+    if (d->nports == 0) {
+        ui_prompt(ui, label.data, "", ui_fwd_got_remote, d);
+    } else {
+        names[d->nports] = xstrdup("other port (type it)");
+        ui_pick(ui, label.data, (const char *const *)names,
+                (size_t)d->nports + 1, 0, ui_fwd_picked, d);
+        for (int i = 0; i <= d->nports; i++)
+            free(names[i]);
     }
     kbuf_done(&label);
 }

@@ -2,7 +2,8 @@
 # pane that ends with the exit code (echo hi -> "hi", "exit 0";
 # sh -c 'exit 7' -> "exit 7"); s opens an interactive shell on the whole
 # terminal (the dashboard is gone meanwhile), `echo hi` answers hi, and
-# after `exit` the dashboard is back as it was; --readonly has neither.
+# after `exit` the dashboard is back as it was; on a two-container pod x
+# first asks which container (a picker); --readonly has neither x nor s.
 . "${TESTLIB:?run through ctest (TESTLIB is not set)}"
 . "$(dirname "$TESTLIB")/e2e.sh"
 
@@ -44,7 +45,10 @@ pass "x shows stderr and a non-zero exit code (exit 7)"
 e2e_keys q
 e2e_wait_gone 30 "(^|│)http-go: sh -c"
 
-before=$(e2e_capture | grep -E '^(NAME|http-go) ')
+# NAME READY STATUS RESTARTS of the header and http-go (column widths
+# follow other pods, AGE ticks)
+rows() { e2e_capture | awk '/^(NAME|http-go) /{print $1, $2, $3, $4}'; }
+before=$(rows)
 e2e_keys s
 e2e_wait_gone 30 '^http-go +1/1 +Running'
 e2e_type "echo hi from the shell"
@@ -53,11 +57,41 @@ pass "s opens a shell on the terminal; echo answers"
 e2e_type "exit"
 e2e_wait 30 '^http-go +1/1 +Running'
 e2e_wait 30 'shell in http-go.* ended \(exit 0\)'
-after=$(e2e_capture | grep -E '^(NAME|http-go) ')
-[ "$(sed 's/ [0-9]*[sm]  .*//' <<<"$before")" = "$(sed 's/ [0-9]*[sm]  .*//' <<<"$after")" ] ||
+after=$(rows)
+[ -n "$before" ] && [ "$before" = "$after" ] ||
 	fail "dashboard differs after the shell: before=$before after=$after"
 e2e_lacks 'hi from the shell' || fail "shell output left on the dashboard"
 pass "exit brings the dashboard back as it was"
+
+# a pod with two containers: x asks which one first (a picker)
+curl -sf -o /dev/null -X POST -H 'Content-Type: application/json' \
+	--data '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"duo"},
+ "spec":{"containers":[{"name":"first","image":"busybox:1.36"},
+  {"name":"second","image":"busybox:1.36"}]}}' \
+	"$DEMO_URL/api/v1/namespaces/default/pods" || fail "cannot create duo"
+e2e_wait 60 '^duo +2/2 +Running'
+e2e_keys d
+e2e_wait 30 ' Describe: default/'
+for _ in $(seq 1 20); do
+	cur=$(title)
+	[ "$cur" = duo ] && break
+	e2e_keys k
+	moved() { [ "$(title)" != "$cur" ]; }
+	wait_for 30 moved || fail "selection did not move from $cur"
+done
+[ "$(title)" = duo ] || fail "could not select duo"
+e2e_keys Escape
+e2e_wait_gone 30 ' Describe: default/'
+e2e_keys x
+e2e_wait 30 'exec in which container of duo\?'
+e2e_wait 30 'second'
+e2e_keys j Enter
+e2e_wait 30 'exec in duo/second'
+e2e_type "echo from the second"
+e2e_wait 30 '(^|│)duo/second: echo from the second'
+e2e_wait 30 '(^|│)from the second *$'
+e2e_wait 30 '(^|│)exit 0 *$'
+pass "x on a two-container pod asks which container and runs there"
 
 e2e_keys C-c
 [ "$(e2e_exit_status)" = 0 ] || fail "kpod exit status not 0"

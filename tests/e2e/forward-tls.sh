@@ -75,7 +75,8 @@ e2e_wait_gone 30 ' Describe: default/'
 
 LPORT=$(free_port)
 e2e_keys F
-e2e_wait 30 'forward http-go: container port \(8080'
+e2e_wait 30 'forward http-go: container port'
+e2e_wait 30 '8080.*\(container http-go\)'
 e2e_keys Enter
 e2e_wait 30 'local port \(0 = any free\)'
 e2e_keys BSpace BSpace BSpace BSpace BSpace

@@ -30,11 +30,12 @@ done
 e2e_keys Escape
 e2e_wait_gone 5 ' Describe: default/'
 
-# forward_dialog PORT: F, accept the container port, type the local port,
+# forward_dialog PORT: F, pick the spec's container port, type the local port,
 # accept 127.0.0.1 (and do not follow, if asked).
 forward_dialog() {
 	e2e_keys F
-	e2e_wait 30 'forward http-go: container port \(8080'
+	e2e_wait 30 'forward http-go: container port'
+	e2e_wait 30 '8080.*\(container http-go\)'
 	e2e_keys Enter
 	e2e_wait 30 'local port \(0 = any free\)'
 	e2e_keys BSpace BSpace BSpace BSpace BSpace
