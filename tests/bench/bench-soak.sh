@@ -49,10 +49,11 @@ print(" ".join(p["metadata"]["namespace"] + "/" + p["metadata"]["name"]
 [ "${#FOLLOW[@]}" -eq 2 ] || fail "the simulator has no pods to follow"
 
 S="$TEST_TMP/stats"
-# kpod's stderr (a crash message) into a file the failure report shows.
+# kpod's stderr (a crash message) into a file the failure report shows;
+# glibc writes its heap-corruption aborts to the terminal unless told.
 cat >"$TEST_TMP/kpod-wrap" <<EOF
 #!/bin/sh
-exec $KPOD "\$@" 2>>$TEST_TMP/kpod-stderr.log
+LIBC_FATAL_STDERR_=1 exec $KPOD "\$@" 2>>$TEST_TMP/kpod-stderr.log
 EOF
 chmod +x "$TEST_TMP/kpod-wrap"
 KPOD_REAL=$KPOD KPOD=$TEST_TMP/kpod-wrap
