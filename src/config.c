@@ -24,7 +24,7 @@ const struct config_option config_options[] = {
      "namespace to show at start (empty: the kubeconfig context's)"},
     {"shell", CONFIG_STRING, O(shell), "sh -c \"clear; (bash || ash || sh)\"",
      0, 0, "command line run in the container by the shell action"},
-    {"log-buffer-lines", CONFIG_INT, O(log_buffer_lines), "10000", 100,
+    {"log-buffer-lines", CONFIG_INT, O(log_buffer_lines), "100000", 100,
      10000000, "lines kept per log pane"},
     {"refresh-cap", CONFIG_INT, O(refresh_cap), "60", 1, 240,
      "screen updates per second at most"},

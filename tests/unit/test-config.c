@@ -27,7 +27,7 @@ test_defaults(void **state)
     assert_string_equal(c->keymap, "default");
     assert_string_equal(c->namespace, "");
     assert_string_equal(c->shell, "sh -c \"clear; (bash || ash || sh)\"");
-    assert_int_equal(c->log_buffer_lines, 10000);
+    assert_int_equal(c->log_buffer_lines, 100000);
     assert_int_equal(c->refresh_cap, 60);
     assert_true(c->confirm_delete);
     assert_true(c->mouse);
@@ -120,7 +120,7 @@ test_bad(void **state)
         assert_true(strncmp(c->causes.v[i], want[i], strlen(want[i])) == 0);
     /* Bad values keep defaults; the good line applied. */
     assert_int_equal(c->refresh_cap, 60);
-    assert_int_equal(c->log_buffer_lines, 10000);
+    assert_int_equal(c->log_buffer_lines, 100000);
     assert_true(c->mouse);
     assert_string_equal(c->theme, "light");
     assert_string_equal(c->keymap, "default");
