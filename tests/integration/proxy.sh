@@ -107,6 +107,15 @@ pass "get pods over https through the proxy (CONNECT)"
 
 # Logs and exec (a WebSocket on a CONNECT_ONLY handle) take the tunnel too.
 pod=$(grep -m1 '^http-go' <<<"$expected" || head -n1 <<<"$expected")
+# Logs and exec need the container started (ContainerCreating refuses).
+running() {
+	curl -sf "$SIM_URL/api/v1/namespaces/default/pods/$pod" | /usr/bin/python3 -c '
+import json, sys
+p = json.load(sys.stdin)
+cs = p.get("status", {}).get("containerStatuses") or []
+sys.exit(0 if cs and all("running" in (c.get("state") or {}) for c in cs) else 1)'
+}
+wait_for 60 running || fail "$pod did not start running"
 before=$(connects)
 "$KPOD" --kubeconfig https.kubeconfig logs "$pod" >logs.out 2>logs.err ||
 	fail "kpod logs through the proxy failed: $(cat logs.err)"
