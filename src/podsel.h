@@ -2,10 +2,9 @@
  * Label selectors as kubectl writes them (`app=web,tier!=db`, `env in
  * (a,b)`, `env notin (c)`, `key`, `!key`), parsed once and matched against
  * a pod summary's label text ("a=b,c=d", as pod.c keeps it). Matching is
- * on the client, so a filter works on what the list already holds. Unlike
- * labelsel.h (which matches a cJSON labels object and parses on each
- * call, for the log panes), a selector is parsed once and matched against
- * the summary's text, cheap enough for every row of a big list.
+ * on the client, so a filter works on what the list already holds; parsed
+ * once, it is cheap enough for every row of a big list. labelsel.h (the
+ * log panes' selector over a cJSON labels object) is built on it.
  */
 #ifndef KPOD_PODSEL_H
 #define KPOD_PODSEL_H
