@@ -60,7 +60,8 @@ srv_msg(wslay_event_context_ptr                   ctx,
     (void)ctx;
     free(p->msg);
     p->msg = xmalloc(a->msg_length + 1);
-    memcpy(p->msg, a->msg, a->msg_length);
+    if (a->msg_length > 0) /* a->msg may be NULL then */
+        memcpy(p->msg, a->msg, a->msg_length);
     p->msglen = a->msg_length;
     p->opcode = a->opcode;
     p->msgs++;
