@@ -192,6 +192,39 @@ refl_set_rv(struct reflector *r, const char *rv)
 }
 
 /* One page of a LIST: apply it, then the next page or the watch. */
+/* Put name: value first in object o, unless o has name already. */
+static void
+refl_prepend(cJSON *o, const char *name, const char *value)
+{
+    cJSON *x;
+
+    if (cJSON_GetObjectItemCaseSensitive(o, name) != NULL)
+        return;
+    cJSON_AddStringToObject(o, name, value);
+    x = cJSON_DetachItemFromObjectCaseSensitive(o, name);
+    /* index 0 only: cJSON 1.7.15 refuses other indexes of objects */
+    if (!cJSON_InsertItemInArray(o, 0, x))
+        cJSON_AddItemToObject(o, name, x);
+}
+
+/* List items carry no kind or apiVersion (the list has them, "PodList");
+ * give each the list's, first, as kubectl prints an item and as watch
+ * events carry them, so a stored object looks the same however it came. */
+static void
+refl_typed(cJSON *it, const char *list_kind, const char *api_version)
+{
+    size_t n = list_kind != NULL ? strlen(list_kind) : 0;
+    char  *kind;
+
+    if (!cJSON_IsObject(it) || n <= 4 || strcmp(list_kind + n - 4, "List") != 0)
+        return;
+    kind = xstrndup(list_kind, n - 4);
+    refl_prepend(it, "kind", kind);
+    free(kind);
+    if (api_version != NULL)
+        refl_prepend(it, "apiVersion", api_version);
+}
+
 static void
 refl_list_done(struct khttp_req *q, const struct khttp_response *resp,
                void *data)
@@ -234,7 +267,12 @@ refl_list_done(struct khttp_req *q, const struct khttp_response *resp,
     /* Each item is freed once stored, so the store's copies fill the
      * page tree's memory as it goes instead of growing the heap. */
     for (it = items != NULL ? items->child : NULL; it != NULL; it = next) {
+        const cJSON *lk = cJSON_GetObjectItemCaseSensitive(doc, "kind");
+        const cJSON *av = cJSON_GetObjectItemCaseSensitive(doc, "apiVersion");
+
         next = it->next;
+        refl_typed(it, cJSON_IsString(lk) ? lk->valuestring : NULL,
+                   cJSON_IsString(av) ? av->valuestring : NULL);
         if (store_upsert(r->store, it) != 0)
             klog("%s: skipping an item the store refused", r->path);
         cJSON_Delete(cJSON_DetachItemViaPointer(items, it));
