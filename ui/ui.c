@@ -387,7 +387,15 @@ ui_cmd_quit(struct ui *ui, const char *args)
     ui_quit(ui, "command");
 }
 
+static void
+ui_cmd_pods(struct ui *ui, const char *args)
+{
+    (void)args;
+    ui_pane_focus(ui, &ui->pods_up);
+}
+
 static const struct ui_command ui_core_commands[] = {
+    {"pods", "po", "focus the pod list", ui_cmd_pods},
     {"events", "ev", "every event of the namespace, newest first",
      ui_cmd_events},
     {"describe", NULL, "describe the selected pod", ui_cmd_describe},
@@ -759,14 +767,8 @@ static const struct ui_action ui_core_actions[] = {
 
 /* Every feature's tables: add one line for yours. */
 const struct ui_action *const ui_action_tables[] = {
-    ui_core_actions,
-    ui_podlist_actions,
-    ui_switch_actions,
-    ui_pane_actions,
-    ui_logs_actions,
-    ui_forwards_actions,
-    ui_exec_actions,
-    NULL,
+    ui_core_actions, ui_podlist_actions,  ui_switch_actions, ui_pane_actions,
+    ui_logs_actions, ui_forwards_actions, ui_exec_actions,   NULL,
 };
 
 const struct ui_command *const ui_command_tables[] = {

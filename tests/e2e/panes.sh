@@ -116,6 +116,16 @@ objs=$(e2e_capture | grep -oE ' Pod/[a-z0-9.-]+: ' | sort -u | wc -l)
 [ "$objs" -ge 2 ] || fail "events of $objs pod(s) only in :events"
 pass ":events lists the namespace's events"
 
+# :pods gives the focus back to the pod list (the events pane stays open)
+e2e_has '\[focus\]' || fail ":events did not focus its pane"
+e2e_keys :
+e2e_wait 5 '^:_'
+e2e_tmux send-keys -t e2e -l 'pods'
+e2e_keys Enter
+e2e_wait_gone 5 '\[focus\]'
+e2e_has ' All events \([0-9]+\) ' || fail ":pods closed the events pane"
+pass ":pods focuses the pod list"
+
 # Esc closes the pane; q quits
 e2e_keys Escape
 e2e_wait_gone 5 ' Events: default/'
