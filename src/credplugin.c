@@ -1,6 +1,9 @@
 /*
  * Runs a kubeconfig exec credential plugin on the libuv loop: uv_spawn
- * with the kubeconfig's args and env plus KUBERNETES_EXEC_INFO, stdin
+ * (no shell) with the kubeconfig's args, a minimal environment
+ * (credplugin_env_passes; kubectl passes everything, but a plugin needs
+ * no unrelated secrets) plus the kubeconfig's env and
+ * KUBERNETES_EXEC_INFO, stdin
  * closed (kpod owns the terminal), stdout and stderr read through pipes.
  * When the process has exited and both pipes are drained, the output is
  * parsed as an ExecCredential of the configured apiVersion. Nothing here
@@ -284,6 +287,34 @@ cp_exec_info(const struct kube_ctx *ctx)
     return s;
 }
 
+int
+credplugin_env_passes(const char *entry)
+{
+    static const char *const names[] = {
+        "PATH",        "HOME",          "USER",         "LOGNAME",
+        "SHELL",       "LANG",          "LANGUAGE",     "TZ",
+        "TMPDIR",      "TERM",          "KUBECONFIG",   "HTTP_PROXY",
+        "HTTPS_PROXY", "NO_PROXY",      "http_proxy",   "https_proxy",
+        "no_proxy",    "SSL_CERT_FILE", "SSL_CERT_DIR",
+    };
+    /* the cloud SDKs' own settings (profiles, regions, config dirs) */
+    static const char *const prefixes[] = {
+        "LC_",     "XDG_", "AWS_",          "AZURE_", "CLOUDSDK_",
+        "GOOGLE_", "GCE_", "DIGITALOCEAN_", "OCI_",   "IBMCLOUD_",
+    };
+    size_t len = strcspn(entry, "=");
+
+    if (entry[len] != '=')
+        return 0;
+    for (size_t i = 0; i < nitems(names); i++)
+        if (strlen(names[i]) == len && strncmp(entry, names[i], len) == 0)
+            return 1;
+    for (size_t i = 0; i < nitems(prefixes); i++)
+        if (strncmp(entry, prefixes[i], strlen(prefixes[i])) == 0)
+            return 1;
+    return 0;
+}
+
 struct credplugin *
 credplugin_run(uv_loop_t *uv, const struct kube_ctx *ctx, credplugin_cb cb,
                void *data, char **cause)
@@ -321,7 +352,7 @@ credplugin_run(uv_loop_t *uv, const struct kube_ctx *ctx, credplugin_cb cb,
         nenv++;
     env = xcalloc(nenv + e->nenv + 2, sizeof *env);
     for (i = 0; i < nenv; i++)
-        if (strncmp(environ[i], "KUBERNETES_EXEC_INFO=", 21) != 0)
+        if (credplugin_env_passes(environ[i]))
             env[n++] = environ[i];
     for (i = 0; i < e->nenv; i++)
         env[n++] = e->env[i];

@@ -35,6 +35,12 @@ struct credplugin *credplugin_run(uv_loop_t *, const struct kube_ctx *ctx,
                                   credplugin_cb, void *data, char **cause);
 /* Kill it if still running; no callback; it frees itself once closed. */
 void credplugin_abandon(struct credplugin *);
+/* 1 when the parent's environment entry ("NAME=value") is passed to a
+ * plugin: a minimal environment (PATH, HOME, USER, locale, TMPDIR,
+ * proxies, KUBECONFIG, and the cloud SDKs' AWS_*, AZURE_*, CLOUDSDK_*,
+ * GOOGLE_* ... settings), never the rest; the kubeconfig's env and
+ * KUBERNETES_EXEC_INFO are added on top. */
+int credplugin_env_passes(const char *entry);
 
 /* Parse an ExecCredential text (for tests too); 0, or -1 with *cause. */
 int  credplugin_parse(const char *json, size_t len, const char *api_version,

@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "credplugin.h"
 #include "khttp.h"
 #include "kubeconfig.h"
 #include "loop.h"
@@ -706,6 +707,10 @@ plugin_ctx(int port, const char *mode)
     FILE            *f;
 
     free(url);
+    /* an unrelated secret stays out of the plugin's environment; a cloud
+     * SDK's setting and PATH (the script runs cat) go in */
+    setenv("KPOD_TEST_SECRET", "s3cret", 1);
+    setenv("AWS_PROFILE", "kpod-test", 1);
     snprintf(plugdir, sizeof plugdir, "/tmp/kpod-plugin.XXXXXX");
     assert_non_null(mkdtemp(plugdir));
     path = xasprintf("%s/plugin.sh", plugdir);
@@ -714,6 +719,9 @@ plugin_ctx(int port, const char *mode)
         "case \"$KUBERNETES_EXEC_INFO\" in *'\"kind\":\"ExecCredential\"'*) ;;"
         " *) echo 'no exec info' >&2; exit 3;; esac\n"
         "[ \"$GREETING\" = hello ] || { echo 'no env' >&2; exit 4; }\n"
+        "[ -z \"$KPOD_TEST_SECRET\" ] || { echo 'leaked env' >&2; exit 5; }\n"
+        "[ \"$AWS_PROFILE\" = kpod-test ] || { echo 'no AWS_PROFILE' >&2; "
+        "exit 6; }\n"
         "n=$(cat %s/count 2>/dev/null || echo 0); n=$((n+1)); "
         "echo $n > %s/count\n"
         "if [ \"$1\" = fail ]; then echo 'warming up' >&2; "
@@ -760,6 +768,22 @@ env_init_ctx(struct env *e, struct kube_ctx *ctx)
 {
     e->loop = kloop_create(&e->uv);
     e->client = kclient_create(e->loop, ctx);
+}
+
+static void
+test_exec_plugin_env(void **state)
+{
+    (void)state;
+    assert_true(credplugin_env_passes("PATH=/usr/bin"));
+    assert_true(credplugin_env_passes("HOME=/root"));
+    assert_true(credplugin_env_passes("LC_ALL=C.UTF-8"));
+    assert_true(credplugin_env_passes("AWS_PROFILE=prod"));
+    assert_true(credplugin_env_passes("CLOUDSDK_CONFIG=/x"));
+    assert_true(credplugin_env_passes("https_proxy=http://p:3128"));
+    assert_false(credplugin_env_passes("PATHX=/usr/bin"));
+    assert_false(credplugin_env_passes("GITHUB_TOKEN=ghp_x"));
+    assert_false(credplugin_env_passes("KUBERNETES_EXEC_INFO={}"));
+    assert_false(credplugin_env_passes("PATH"));
 }
 
 static void
@@ -893,6 +917,7 @@ main(void)
         cmocka_unit_test(test_tls_server_name_urls),
         cmocka_unit_test(test_basic_auth_and_impersonation),
         cmocka_unit_test(test_token_file_rotation),
+        cmocka_unit_test(test_exec_plugin_env),
         cmocka_unit_test(test_exec_plugin_token),
         cmocka_unit_test(test_exec_plugin_expiry_and_failure),
     };
