@@ -1,8 +1,11 @@
 /*
- * `kubectl create/apply --server-side/delete -f FILE` for pods: parse the
- * whole file with kyaml (so a broken document stops everything before a
- * byte is sent), flatten `kind: List`, then send one request per document
- * in file order and report each the way kubectl prints it. Server-side
+ * `kubectl create/apply --server-side/delete -f FILE` for any kind the
+ * server knows: parse the whole file with kyaml (so a broken document
+ * stops everything before a byte is sent), flatten `kind: List`, resolve
+ * each document's apiVersion+kind through discovery (GET /api/v1 or
+ * /apis/GROUP/VERSION, once per group-version and run) to its resource
+ * and scope, then send one request per document in file order and report
+ * each the way kubectl prints it. Server-side
  * apply is chosen over kubectl's client-side three-way merge: one request,
  * the server merges, and it works the same on a pod kubectl created.
  */
@@ -14,12 +17,22 @@
 #include "util.h"
 
 #include <cjson/cJSON.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <uv.h>
 
+/* One group-version's discovery answer: its APIResourceList's resources,
+ * or NULL when the server does not serve it. */
+struct apply_gv {
+    char  *gv; /* "v1", "apps/v1" */
+    cJSON *list;
+};
+
 struct apply_run {
     struct kclient   *client;
+    struct apply_gv  *gvs; /* discovery cache for this run */
+    size_t            ngvs;
     enum apply_verb   verb;
     char             *file;
     char             *ns;
@@ -120,6 +133,13 @@ apply_report(struct apply_run *r, int error, const char *fmt, ...)
 static void
 apply_free(struct apply_run *r)
 {
+    size_t i;
+
+    for (i = 0; i < r->ngvs; i++) {
+        free(r->gvs[i].gv);
+        cJSON_Delete(r->gvs[i].list);
+    }
+    free(r->gvs);
     kyaml_free_docs(r->docs, r->ndocs);
     free(r->file);
     free(r->ns);
@@ -143,12 +163,29 @@ apply_finish(struct apply_run *r)
     apply_free(r);
 }
 
+/* kubectl's name for a kind in result lines: "pod", "deployment.apps". */
+static char *
+apply_type(const cJSON *doc)
+{
+    const char *kind = apply_str(doc, "kind", NULL);
+    const char *av = apply_str(doc, "apiVersion", NULL);
+    const char *slash = strchr(av, '/');
+    char       *s, *p;
+
+    s = slash != NULL ? xasprintf("%s.%.*s", kind, (int)(slash - av), av)
+                      : xstrdup(kind);
+    for (p = s; *p != '\0' && *p != '.'; p++)
+        *p = (char)tolower((unsigned char)*p);
+    return s;
+}
+
 static void
 apply_answer(struct khttp_req *q, const struct khttp_response *resp, void *data)
 {
     struct apply_run *r = data;
     const cJSON      *doc = r->docs[r->next];
     const char       *name = apply_str(doc, "metadata", "name");
+    char             *type = apply_type(doc);
 
     (void)q;
     r->req = NULL;
@@ -165,12 +202,13 @@ apply_answer(struct khttp_req *q, const struct khttp_response *resp, void *data)
         const char *n = apply_str(o, "metadata", "name");
 
         /* generateName: the server picked the name */
-        apply_report(r, 0, "pod/%s created", n ? n : name ? name : "");
+        apply_report(r, 0, "%s/%s created", type, n ? n : name ? name : "");
         cJSON_Delete(o);
     } else if (r->verb == APPLY_APPLY)
-        apply_report(r, 0, "pod/%s serverside-applied", name);
+        apply_report(r, 0, "%s/%s serverside-applied", type, name);
     else
-        apply_report(r, 0, "pod \"%s\" deleted", name);
+        apply_report(r, 0, "%s \"%s\" deleted", type, name);
+    free(type);
     r->next++;
     apply_next(r);
 }
@@ -191,14 +229,104 @@ apply_skip(struct apply_run *r, const char *fmt, const char *a, const char *b)
     uv_timer_start(r->defer, apply_deferred, 0, 0);
 }
 
+static struct apply_gv *
+apply_gv_find(struct apply_run *r, const char *gv)
+{
+    size_t i;
+
+    for (i = 0; i < r->ngvs; i++)
+        if (strcmp(r->gvs[i].gv, gv) == 0)
+            return &r->gvs[i];
+    return NULL;
+}
+
+/* Discovery's path for a group-version: "/api/v1", "/apis/apps/v1"; each
+ * part escaped, as it comes from the file. */
+static char *
+apply_gv_path(const char *gv)
+{
+    const char *slash = strchr(gv, '/');
+    char       *g, *v, *path;
+
+    if (slash == NULL) {
+        v = khttp_escape(gv);
+        path = xasprintf("/api/%s", v);
+        free(v);
+        return path;
+    }
+    g = xstrndup(gv, (size_t)(slash - gv));
+    v = khttp_escape(g);
+    free(g);
+    g = khttp_escape(slash + 1);
+    path = xasprintf("/apis/%s/%s", v, g);
+    free(v);
+    free(g);
+    return path;
+}
+
+static void
+apply_disco_answer(struct khttp_req *q, const struct khttp_response *resp,
+                   void *data)
+{
+    struct apply_run *r = data;
+    const cJSON      *doc = r->docs[r->next];
+    struct apply_gv  *g;
+    cJSON            *o, *res;
+
+    (void)q;
+    r->req = NULL;
+    if (resp->error != NULL && resp->status != 404) {
+        /* not "unknown": the server did not say */
+        apply_report(r, 1, "error: unable to recognize \"%s\": %s", r->file,
+                     resp->error);
+        r->next++;
+        apply_next(r);
+        return;
+    }
+    r->gvs = xrealloc(r->gvs, (r->ngvs + 1) * sizeof *r->gvs);
+    g = &r->gvs[r->ngvs++];
+    g->gv = xstrdup(apply_str(doc, "apiVersion", NULL));
+    g->list = NULL;
+    if (resp->error == NULL) {
+        o = cJSON_ParseWithLength(resp->body, resp->body_len);
+        res = cJSON_DetachItemFromObjectCaseSensitive(o, "resources");
+        if (cJSON_IsArray(res))
+            g->list = res;
+        else
+            cJSON_Delete(res);
+        cJSON_Delete(o);
+    }
+    apply_next(r);
+}
+
+/* The resource serving kind in g's list (subresources skipped), or NULL. */
+static const cJSON *
+apply_resource(const struct apply_gv *g, const char *kind)
+{
+    const cJSON *it;
+
+    cJSON_ArrayForEach(it, g->list)
+    {
+        const char *n = apply_str(it, "name", NULL);
+        const char *k = apply_str(it, "kind", NULL);
+
+        if (n != NULL && k != NULL && strchr(n, '/') == NULL &&
+            strcmp(k, kind) == 0)
+            return it;
+    }
+    return NULL;
+}
+
 /* Send the next document, or finish. */
 static void
 apply_next(struct apply_run *r)
 {
     const cJSON      *doc;
-    const char       *kind, *name, *gen, *ns, *av;
+    const char       *kind, *name, *gen, *ns, *av, *rname;
+    const cJSON      *res;
+    struct apply_gv  *g;
     struct khttp_opts o = {0};
-    char             *ens, *en = NULL, *path, *body, *cause = NULL;
+    char *ens = NULL, *en = NULL, *base, *coll, *path, *body, *cause = NULL;
 
     if (r->next >= r->ndocs) {
         apply_finish(r);
@@ -217,14 +345,31 @@ apply_next(struct apply_run *r)
                    r->file, "a document");
         return;
     }
-    if (strcmp(kind, "Pod") != 0 || strcmp(av, "v1") != 0) {
-        char *what = xasprintf("%s %s \"%s\"", av, kind, name ? name : "");
+    if ((g = apply_gv_find(r, av)) == NULL) {
+        /* ask discovery once per group-version; come back here */
+        path = apply_gv_path(av);
+        o.path = path;
+        r->req = khttp_request(r->client, &o, apply_disco_answer, r, &cause);
+        free(path);
+        if (r->req == NULL) {
+            apply_skip(r, "error: unable to recognize \"%s\": %s", r->file,
+                       cause);
+            free(cause);
+        }
+        return;
+    }
+    if ((res = apply_resource(g, kind)) == NULL) {
+        char *what = xasprintf("\"%s\" namespace: \"%s\"", name ? name : "",
+                               ns ? ns : "");
 
-        apply_skip(r,
-                   "error: %s in \"%s\" was not sent: kpod handles pods "
-                   "only",
-                   what, r->file);
+        apply_report(r, 1,
+                     "error: resource mapping not found for name: %s from "
+                     "\"%s\": no matches for kind \"%s\" in version \"%s\""
+                     "\nensure CRDs are installed first",
+                     what, r->file, kind, av);
         free(what);
+        r->next++;
+        uv_timer_start(r->defer, apply_deferred, 0, 0);
         return;
     }
     if ((name == NULL || *name == '\0') &&
@@ -235,31 +380,37 @@ apply_next(struct apply_run *r)
                    apply_gerunds[r->verb], r->file);
         return;
     }
-    ens = khttp_escape(ns != NULL && *ns != '\0' ? ns : r->ns);
+    rname = apply_str(res, "name", NULL);
+    base = apply_gv_path(av);
+    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(res, "namespaced"))) {
+        ens = khttp_escape(ns != NULL && *ns != '\0' ? ns : r->ns);
+        coll = xasprintf("%s/namespaces/%s/%s", base, ens, rname);
+    } else
+        coll = xasprintf("%s/%s", base, rname);
+    free(base);
     if (name != NULL)
         en = khttp_escape(name);
     body = cJSON_PrintUnformatted(doc);
     switch (r->verb) {
     case APPLY_CREATE:
-        path = xasprintf("/api/v1/namespaces/%s/pods?fieldManager=%s", ens,
-                         APPLY_FIELD_MANAGER);
+        path = xasprintf("%s?fieldManager=%s", coll, APPLY_FIELD_MANAGER);
         o.method = "POST";
         break;
     case APPLY_APPLY:
-        path = xasprintf("/api/v1/namespaces/%s/pods/%s?fieldManager=%s"
-                         "&force=false",
-                         ens, en, APPLY_FIELD_MANAGER);
+        path = xasprintf("%s/%s?fieldManager=%s&force=false", coll, en,
+                         APPLY_FIELD_MANAGER);
         o.method = "PATCH";
         o.content_type = "application/apply-patch+yaml";
         break;
     default:
-        path = xasprintf("/api/v1/namespaces/%s/pods/%s", ens, en);
+        path = xasprintf("%s/%s", coll, en);
         o.method = "DELETE";
         free(body);
         body = xstrdup("{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\","
                        "\"propagationPolicy\":\"Background\"}");
         break;
     }
+    free(coll);
     o.path = path;
     o.body = body;
     o.body_len = strlen(body);

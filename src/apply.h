@@ -1,12 +1,13 @@
 /*
- * Create, apply and delete pods from a YAML or JSON file, as `kubectl
- * create -f`, `kubectl apply --server-side -f` and `kubectl delete -f`
- * do: the file is parsed whole first (multi-document YAML, `kind: List`
- * flattened) so a syntax error sends nothing and names FILE:LINE:COL;
- * then one request per document, in order. Each document's result is one
- * line worded as kubectl words it. Pods only: other kinds are reported and
- * skipped. No curses here; the command line and `kpod apply` print mode
- * show the lines.
+ * Create, apply and delete objects of any kind the server serves from a
+ * YAML or JSON file, as `kubectl create -f`, `kubectl apply --server-side
+ * -f` and `kubectl delete -f` do: the file is parsed whole first
+ * (multi-document YAML, `kind: List` flattened) so a syntax error sends
+ * nothing and names FILE:LINE:COL; then one request per document, in
+ * order, to the resource discovery names for its apiVersion and kind (one
+ * discovery GET per group-version and run). Each document's result is one
+ * line worded as kubectl words it. No curses here; the command line and
+ * `kpod apply` print mode show the lines.
  */
 #ifndef KPOD_APPLY_H
 #define KPOD_APPLY_H
@@ -25,9 +26,12 @@ enum apply_verb {
 /* The field manager kpod's writes carry. */
 #define APPLY_FIELD_MANAGER "kpod"
 
-/* One document's outcome: "pod/web created", or with error = 1 the
- * kubectl-style error line ("Error from server (AlreadyExists): error
- * when creating "f.yaml": pods "web" already exists"). */
+/* One document's outcome: "pod/web created", "namespace/team created",
+ * or with error = 1 the kubectl-style error line ("Error from server
+ * (AlreadyExists): error when creating "f.yaml": pods "web" already
+ * exists"). A kind the server does not serve gets kubectl's two lines
+ * ("error: resource mapping not found ...\nensure CRDs are installed
+ * first"): the only line with a '\n' in it. */
 typedef void (*apply_line_cb)(struct apply_run *, const char *line, int error,
                               void *data);
 /* Every document was tried: how many succeeded and failed. The run is

@@ -156,7 +156,7 @@ main_usage(FILE *f)
             "  kpod port-forward POD [LOCAL:]REMOTE...  forward local ports\n"
             "  kpod exec POD -- CMD...  run a command in a container\n"
             "  kpod explain PATH        print field docs like kubectl explain\n"
-            "  kpod apply -f FILE       server-side apply pods (also create,\n"
+            "  kpod apply -f FILE       server-side apply objects (or create,\n"
             "                           delete -f) like kubectl\n\n"
             "Flags:\n",
             KPOD_VERSION);

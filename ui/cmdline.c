@@ -728,6 +728,9 @@ cmdline_apply_line(struct apply_run *r, const char *line, int error, void *data)
     (void)error;
     klog("%s", line);
     kbuf_printf(&c->apply_lines, "%s%s", c->apply_lines.len ? "; " : "", line);
+    /* the status bar is one line: apply.h's two-line error joins */
+    for (char *p = c->apply_lines.data; (p = strchr(p, '\n')) != NULL;)
+        *p = ' ';
     ui_message(ui, "%s", c->apply_lines.data);
 }
 
@@ -867,11 +870,11 @@ cmdline_cmd_keymap(struct ui *ui, const char *args)
 }
 
 const struct ui_command ui_cmdline_commands[] = {
-    {"apply", NULL, "apply -f FILE: server-side apply pods from YAML/JSON",
+    {"apply", NULL, "apply -f FILE: server-side apply objects from YAML/JSON",
      cmdline_cmd_apply_ssa},
-    {"create", NULL, "create -f FILE: create pods from YAML/JSON",
+    {"create", NULL, "create -f FILE: create objects from YAML/JSON",
      cmdline_cmd_create},
-    {"delete", NULL, "delete -f FILE: delete the pods a file names",
+    {"delete", NULL, "delete -f FILE: delete the objects a file names",
      cmdline_cmd_delete},
     {"theme", NULL, "theme NAME: switch the theme", cmdline_cmd_theme},
     {"keymap", NULL, "keymap NAME: switch the keymap", cmdline_cmd_keymap},

@@ -1,8 +1,9 @@
 /*
  * apply.c against an in-process kpod-sim: create, server-side apply and
  * delete from multi-document YAML and a JSON List, each document's line
- * as kubectl prints it, the server's own message on a conflict, other
- * kinds skipped with a message, a YAML error that names FILE:LINE and
+ * as kubectl prints it, the server's own message on a conflict, a
+ * Namespace found through discovery and created, kinds the server does
+ * not serve reported as kubectl does, a YAML error that names FILE:LINE and
  * sends nothing, and a cancelled run that calls nothing back. What the
  * server holds afterwards is read back with GETs.
  */
@@ -225,8 +226,9 @@ test_create_apply_delete(void **state)
     free(f);
 }
 
-/* A List with a pod and a Deployment: the pod goes, the other is
- * reported and not sent; a pod without a name is refused here. */
+/* A List with a pod and a Deployment the server does not serve (no
+ * apps/v1 in kpod-sim): the pod goes, the other is reported as kubectl
+ * reports an unknown mapping; a pod without a name is refused here. */
 static void
 test_list_and_other_kinds(void **state)
 {
@@ -246,12 +248,87 @@ test_list_and_other_kinds(void **state)
     assert_int_equal(T.ok, 1);
     assert_int_equal(T.failed, 2);
     assert_int_equal(T.nlines, 3);
-    assert_non_null(strstr(T.lines.data, "E error: apps/v1 Deployment \"dep\""
-                                         " in \""));
-    assert_non_null(strstr(T.lines.data, "kpod handles pods only\n"));
+    {
+        char *want =
+            xasprintf("E error: resource mapping not found for name: \"dep\" "
+                      "namespace: \"\" from \"%s\": no matches for kind "
+                      "\"Deployment\" in version \"apps/v1\"\nensure CRDs are "
+                      "installed first\n",
+                      f);
+
+        assert_non_null(strstr(T.lines.data, want));
+        free(want);
+    }
     assert_non_null(strstr(T.lines.data, "pod/in-list serverside-applied\n"));
     assert_non_null(strstr(T.lines.data, "resource name may not be empty"));
     assert_int_equal(get_pod("default", "in-list"), 200);
+    free(f);
+}
+
+/* GET a path: the HTTP status. */
+static long
+get_path(const char *path)
+{
+    struct khttp_opts o = {.path = path};
+    char             *cause = NULL;
+
+    T.done = 0;
+    assert_non_null(khttp_request(T.client, &o, get_done, &T, &cause));
+    while (!T.done)
+        uv_run(&T.uv, UV_RUN_ONCE);
+    return T.status;
+}
+
+/* Kinds other than Pod go through discovery: a cluster-scoped Namespace
+ * is POSTed to /api/v1/namespaces and printed with its lower-case kind;
+ * a kind v1 does not serve is reported and the documents after it still
+ * go (the pod, into the namespace just made). */
+static void
+test_other_kinds(void **state)
+{
+    char *f = write_file("ns.yaml", "apiVersion: v1\n"
+                                    "kind: Namespace\n"
+                                    "metadata:\n"
+                                    "  name: team\n"
+                                    "---\n"
+                                    "apiVersion: v1\n"
+                                    "kind: Foo\n"
+                                    "metadata:\n"
+                                    "  name: x\n"
+                                    "---\n"
+                                    "apiVersion: v1\n"
+                                    "kind: Pod\n"
+                                    "metadata:\n"
+                                    "  name: p\n"
+                                    "  namespace: team\n"
+                                    "spec:\n"
+                                    "  containers:\n"
+                                    "  - name: c\n"
+                                    "    image: busybox\n");
+    char *want;
+
+    (void)state;
+    assert_int_equal(get_path("/api/v1/namespaces/team"), 404);
+    run(APPLY_CREATE, f);
+    assert_int_equal(T.ok, 2);
+    assert_int_equal(T.failed, 1);
+    want = xasprintf("namespace/team created\n"
+                     "E error: resource mapping not found for name: \"x\" "
+                     "namespace: \"\" from \"%s\": no matches for kind "
+                     "\"Foo\" in version \"v1\"\n"
+                     "ensure CRDs are installed first\n"
+                     "pod/p created\n",
+                     f);
+    assert_string_equal(T.lines.data, want);
+    free(want);
+    assert_int_equal(get_path("/api/v1/namespaces/team"), 200);
+    assert_int_equal(get_pod("team", "p"), 200);
+    /* again: the server's own AlreadyExists for the namespace */
+    run(APPLY_CREATE, f);
+    assert_int_equal(T.ok, 0);
+    assert_int_equal(T.failed, 3);
+    assert_non_null(strstr(T.lines.data, "namespaces \"team\" already "
+                                         "exists\n"));
     free(f);
 }
 
@@ -362,6 +439,7 @@ main(void)
         cmocka_unit_test(test_args),
         cmocka_unit_test(test_create_apply_delete),
         cmocka_unit_test(test_list_and_other_kinds),
+        cmocka_unit_test(test_other_kinds),
         cmocka_unit_test(test_yaml_error_sends_nothing),
         cmocka_unit_test(test_cancel),
     };
