@@ -1,7 +1,7 @@
 /*
  * The detail pane: describe_pod text (with the pod's events from the
  * events store), the pod's events as a table (newest first, warnings
- * styled), or kyaml_emit of the pod. Rebuilt as lines on DATA, drawn from
+ * styled), or kyaml_emit_sorted of the pod. Rebuilt as lines on DATA, drawn from
  * the first visible line on PAINT. The pod is the list's selection, so
  * moving the selection or any change of the pod or its events shows at
  * once.
@@ -437,7 +437,8 @@ view_detail_update(struct view_detail *v)
         if (v->managed)
             view_detail_yaml_full(v, pod, ns, name);
         else {
-            text = kyaml_emit(pod);
+            /* keys sorted, as `kubectl get pod -o yaml` prints them */
+            text = kyaml_emit_sorted(pod);
             view_detail_add_text(v, text != NULL ? text : "");
             free(text);
         }
