@@ -658,6 +658,8 @@ cmdline_doc_fetched(struct explain *doc, const char *error, void *data)
     c->doc = doc;
     if (doc == NULL)
         ui_message(ui, "explain: %s", error ? error : "no schema");
+    else
+        ui_message(ui, NULL); /* "fetching the API schema..." is over */
     for (size_t i = 0; i < nitems(ready) && ready[i] != NULL; i++)
         ready[i](ui, doc == NULL ? (error ? error : "no schema") : NULL);
 }
