@@ -45,7 +45,16 @@ podfilter_parse(const char *text, char **cause)
     if (strncmp(body, "-l", 2) == 0 &&
         (body[2] == ' ' || body[2] == '\t' || body[2] == '\0' ||
          strchr(body + 2, '=') != NULL || body[2] == '!')) {
+        const char *l = body + 2;
+        size_t      n;
+
         f->kind = PODFILTER_LABELS;
+        while (*l == ' ' || *l == '\t')
+            l++;
+        n = strlen(l);
+        while (n > 0 && (l[n - 1] == ' ' || l[n - 1] == '\t'))
+            n--;
+        f->labels = xstrndup(l, n);
         if (podsel_parse(&f->sel, body + 2, cause) != 0) {
             char *c = *cause;
 
@@ -76,6 +85,7 @@ podfilter_parse(const char *text, char **cause)
     f->term = xstrdup(body);
     return f;
 fail:
+    free(f->labels);
     free(f->text);
     free(f);
     return NULL;
@@ -91,8 +101,17 @@ podfilter_free(struct podfilter *f)
     if (f->kind == PODFILTER_LABELS)
         podsel_done(&f->sel);
     free(f->term);
+    free(f->labels);
     free(f->text);
     free(f);
+}
+
+const char *
+podfilter_server_selector(const struct podfilter *f)
+{
+    if (f == NULL || f->kind != PODFILTER_LABELS || f->negate)
+        return NULL;
+    return f->labels;
 }
 
 static int

@@ -28,12 +28,16 @@ struct podfilter {
     char               *term; /* the substring */
     regex_t             re;
     struct podsel       sel;
+    char *labels; /* PODFILTER_LABELS: the selector as typed (trimmed) */
 };
 
 /* Parse a filter line. NULL for an empty one (no filter) or, with *cause
  * set (caller frees), for a bad regex or selector. */
 struct podfilter *podfilter_parse(const char *text, char **cause);
 void              podfilter_free(struct podfilter *);
+/* The label selector a server can apply for this filter (kubectl's -l):
+ * an un-negated -l filter's selector, else NULL (borrowed). */
+const char *podfilter_server_selector(const struct podfilter *);
 /* 1 when the pod passes. */
 int podfilter_match(const struct podfilter *, const struct pod_summary *);
 

@@ -330,6 +330,7 @@ refl_list(struct reflector *r)
         free(e);
     }
     refl_selectors(r, &q);
+    klog("list %s", q.data);
     o.path = q.data;
     o.timeout_ms = r->request_timeout_ms;
     r->req = khttp_request(r->c, &o, refl_list_done, r, &cause);

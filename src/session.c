@@ -29,6 +29,7 @@ struct session_conn {
     struct session_client *cl;
     struct reflector      *pods, *events, *ns;
     int                    pending; /* reflectors still closing */
+    int                    retired; /* in s->retiring */
     struct session_conn   *next;    /* in s->retiring */
 };
 
@@ -43,6 +44,7 @@ struct session {
     void                *data;
     struct session_conn *cur;
     struct session_conn *retiring;
+    char                *selector; /* the pods' labelSelector, or NULL */
     int                  started;
     int                  closing;
     void (*done)(void *);
@@ -120,9 +122,11 @@ session_conn_create(struct session *s, struct kube_ctx *ctx,
     memset(&ro, 0, sizeof ro);
     path = kube_ctx_pods_path(ctx);
     ro.path = path;
+    ro.label_selector = s->selector;
     c->pods =
         reflector_create(cl->client, s->pods, &ro, session_pods_status, c);
     free(path);
+    ro.label_selector = NULL;
     if (s->events != NULL) {
         path = ctx->all_ns ? xstrdup("/api/v1/events")
                            : xasprintf("/api/v1/namespaces/%s/events", ctx->ns);
@@ -158,6 +162,7 @@ session_maybe_done(struct session *s)
     if (!s->closing || s->cur != NULL || s->retiring != NULL)
         return;
     free(s->kubeconfig);
+    free(s->selector);
     kube_ctx_free(s->fixed);
     free(s);
     if (done != NULL)
@@ -172,7 +177,9 @@ session_conn_closed(struct reflector *r, void *data)
     struct session_conn **pp;
 
     (void)r;
-    if (--c->pending > 0)
+    /* A pods reflector replaced by session_set_selector closes while its
+     * connection still runs: only a retired one goes. */
+    if (--c->pending > 0 || !c->retired)
         return;
     for (pp = &s->retiring; *pp != NULL; pp = &(*pp)->next)
         if (*pp == c) {
@@ -196,6 +203,7 @@ session_conn_retire(struct session_conn *c)
 
     c->next = s->retiring;
     s->retiring = c;
+    c->retired = 1;
     for (i = 0; i < nitems(all); i++)
         if (all[i] != NULL)
             c->pending++;
@@ -361,6 +369,48 @@ session_switch(struct session *s, const char *context, const char *ns,
     if (s->started && s->cur != NULL)
         session_conn_start(s->cur);
     return 0;
+}
+
+int
+session_set_selector(struct session *s, const char *sel)
+{
+    struct session_conn  *c = s->cur;
+    struct reflector_opts ro;
+    char                 *path;
+
+    if (sel != NULL && *sel == '\0')
+        sel = NULL;
+    if (s->selector == NULL ? sel == NULL
+                            : sel != NULL && strcmp(s->selector, sel) == 0)
+        return 0;
+    free(s->selector);
+    s->selector = sel != NULL ? xstrdup(sel) : NULL;
+    if (s->closing || c == NULL)
+        return 1;
+    klog("pods: labelSelector %s", sel != NULL ? sel : "(none)");
+    /* The old reflector writes nothing more; the new one's first list
+     * replaces the store's pods (mark and sweep), so listeners keep
+     * their rows until then. */
+    c->pending++;
+    reflector_close(c->pods, session_conn_closed, c);
+    memset(&ro, 0, sizeof ro);
+    path = kube_ctx_pods_path(c->ctx);
+    ro.path = path;
+    ro.label_selector = s->selector;
+    c->pods =
+        reflector_create(c->cl->client, s->pods, &ro, session_pods_status, c);
+    free(path);
+    if (s->status_cb != NULL)
+        s->status_cb(s, &session_connecting, s->data);
+    if (s->started)
+        reflector_start(c->pods);
+    return 1;
+}
+
+const char *
+session_selector(struct session *s)
+{
+    return s->selector;
 }
 
 int

@@ -73,6 +73,16 @@ const struct reflector_status *session_status(struct session *);
 int session_switch(struct session *, const char *context, const char *ns,
                    char **cause);
 
+/* Watch only the pods matching the label selector sel (as kubectl's -l;
+ * sent as labelSelector=, URL-escaped), or all pods for NULL or "". Only
+ * the pods reflector restarts: the store and its listeners stay, and the
+ * new list replaces the pods when it arrives. Later switches keep it.
+ * 1 when it changed (a restart), 0 when it was already sel. A selector
+ * the server refuses shows as the pod reflector's error (status_cb). */
+int session_set_selector(struct session *, const char *sel);
+/* The current selector, or NULL. */
+const char *session_selector(struct session *);
+
 /* The kubeconfig's contexts, sorted, and the index of the current one
  * (or n when it is none of them: demo, in-cluster). 0, or -1 with *cause.
  * Free with session_contexts_free. */

@@ -1,13 +1,16 @@
 /*
  * The pod list's filter and sort keys: `/` asks for a filter in the status
  * bar (podfilter.h: substring, re:REGEX, !negation, -l SELECTOR; the
- * current one pre-filled), Esc clears it, and sort.* actions order the
+ * current one pre-filled; a -l one is also the pod watch's labelSelector
+ * on the server), Esc clears it, and sort.* actions order the
  * list by a column, again to reverse. The list itself (view-pods.c) does
  * the work incrementally; this file only turns actions into its calls.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "podfilter.h"
+#include "session.h"
 #include "ui-int.h"
 
 static void
@@ -23,6 +26,11 @@ ui_podlist_filtered(struct ui *ui, const char *text, void *data)
         free(cause);
         return;
     }
+    /* A -l filter also narrows the watch on the server (kubectl get pods
+     * -l); matching here covers the moment before the new list. */
+    if (ui->session != NULL)
+        session_set_selector(ui->session,
+                             podfilter_server_selector(ui->pods.filter));
     ui_pane_dirty(ui, &ui->pods_up, SCREEN_DATA, "filter");
     screen_dirty(ui->screen, &ui->bar_pane, SCREEN_PAINT, "filter");
 }

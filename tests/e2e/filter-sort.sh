@@ -2,7 +2,8 @@
 # namespaces, labels, restart counts, creation times). `/web` narrows the
 # list to the two web pods and the status bar says "2 of 4 pods | /web";
 # `!web` inverts; `-l tier=front` and `-l app notin (web)` select by
-# label; `re:^(db|cache)` is a regex; a bad regex is refused with a
+# label (and the watch restarts with labelSelector on the server, so only
+# the matching pods are listed); `re:^(db|cache)` is a regex; a bad regex is refused with a
 # message and the filter stays; Esc restores all four. T sorts by
 # RESTARTS (header marked ↑), T again reverses (↓), M sorts by name.
 . "${TESTLIB:?run through ctest (TESTLIB is not set)}"
@@ -65,8 +66,23 @@ filter '!web'
 want_order "cache-2 db-0 " "!web negates"
 filter '-l tier=front'
 want_order "web-1 " "-l tier=front selects by label"
+# ... on the server too (kubectl get pods -l): the watch restarts with
+# labelSelector, so the list holds only the one pod the server sends.
+e2e_wait 10 '\| 1 of 1 pod \| /-l tier=front \|'
+wait_for 10 grep -q 'list /api/v1/pods?limit=[0-9]*&labelSelector=tier%3Dfront' \
+	"$KPOD_LOG" || fail "no list with labelSelector=tier%3Dfront in the log"
+pass "-l is the pod watch's labelSelector"
 filter '-l app notin (web),tier'
 want_order "db-0 " "-l with notin and exists"
+# Esc after a -l filter: the watch restarts without the selector.
+unsel() { grep -c 'list /api/v1/pods?limit=[0-9]*$' "$KPOD_LOG"; }
+more_unsel() { [ "$(unsel)" -gt "$1" ]; }
+n=$(unsel)
+e2e_keys Escape
+want_order "cache-2 web-2 db-0 web-1 " "Esc after -l shows all"
+wait_for 10 more_unsel "$n" || fail "Esc did not list every pod again"
+e2e_wait 10 '\| 4 pods \| live'
+pass "Esc restarts the watch without a selector"
 filter 're:^(db|cache)'
 want_order "cache-2 db-0 " "re: regex"
 # A bad regex: refused, the old filter stays.

@@ -6,7 +6,8 @@
  * while pods change, the store must empty at once and then equal the
  * right server's LIST each time; the locked context must report the
  * server's 401 message and stay switchable; namespaces switch within a
- * context and the namespaces store follows the server.
+ * context and the namespaces store follows the server; a label selector
+ * restarts the pods watch with labelSelector and is cleared again.
  */
 #include "event.h"
 #include "khttp.h"
@@ -83,18 +84,25 @@ api(struct t *t, int who, const char *method, const char *path,
 }
 
 static void
-create_pod(struct t *t, int who, const char *ns, const char *name)
+create_pod_app(struct t *t, int who, const char *ns, const char *name,
+               const char *app)
 {
     char *body = xasprintf(
         "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":"
-        "\"%s\",\"namespace\":\"%s\"},\"spec\":{\"containers\":[{\"name\":"
-        "\"c\",\"image\":\"busybox\"}]}}",
-        name, ns);
+        "\"%s\",\"namespace\":\"%s\",\"labels\":{\"app\":\"%s\"}},"
+        "\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"busybox\"}]}}",
+        name, ns, app);
     char *path = xasprintf("/api/v1/namespaces/%s/pods", ns);
 
     api(t, who, "POST", path, body);
     free(body);
     free(path);
+}
+
+static void
+create_pod(struct t *t, int who, const char *ns, const char *name)
+{
+    create_pod_app(t, who, ns, name, "none");
 }
 
 static void
@@ -267,6 +275,13 @@ static int
 has_error(struct t *t)
 {
     return t->error != NULL && strstr(t->error, "Unauthorized") != NULL;
+}
+
+static int
+has_sel_error(struct t *t)
+{
+    return t->error != NULL &&
+           strstr(t->error, "unable to parse requirement: app(x)") != NULL;
 }
 
 static int
@@ -512,6 +527,64 @@ main(void)
     do_switch(t, NULL, "default");
     CHECK(strcmp(session_ctx(t->sess)->ns, "default") == 0);
     expect_server(t, BETA, "/api/v1/namespaces/default/pods");
+
+    /* A label selector restarts only the pods watch, with labelSelector
+     * (escaped) on the server: the store then holds exactly the server's
+     * matching pods, without emptying first; clearing restores all. */
+    create_pod_app(t, BETA, "default", "sel-x1", "x");
+    create_pod_app(t, BETA, "default", "sel-y1", "y");
+    CHECK(run_until(t, idle, 30));
+    expect_server(t, BETA, "/api/v1/namespaces/default/pods");
+    {
+        struct kclient *before = session_client(t->sess);
+        int             changed = t->changed;
+
+        t->saw_empty = 0;
+        CHECK(session_set_selector(t->sess, "app=x") == 1);
+        CHECK(strcmp(session_selector(t->sess), "app=x") == 0);
+        CHECK(session_set_selector(t->sess, "app=x") == 0);
+        expect_server(t, BETA,
+                      "/api/v1/namespaces/default/pods?labelSelector=app%3Dx");
+        CHECK(store_find(t->pods, "default/sel-x1") != NULL);
+        CHECK(store_find(t->pods, "default/sel-y1") == NULL);
+        CHECK(store_find(t->pods, "default/beta-1") == NULL);
+        CHECK(!t->saw_empty);
+        CHECK(session_client(t->sess) == before);
+        CHECK(t->changed == changed);
+        /* The watch has the selector too. */
+        create_pod_app(t, BETA, "default", "sel-x2", "x");
+        create_pod_app(t, BETA, "default", "sel-y2", "y");
+        CHECK(run_until(t, idle, 30));
+        expect_server(t, BETA,
+                      "/api/v1/namespaces/default/pods?labelSelector=app%3Dx");
+        CHECK(store_find(t->pods, "default/sel-x2") != NULL);
+        CHECK(store_find(t->pods, "default/sel-y2") == NULL);
+    }
+    /* Set-based, with characters the query must escape. */
+    CHECK(session_set_selector(t->sess, "app in (y, z)") == 1);
+    expect_server(t, BETA,
+                  "/api/v1/namespaces/default/pods"
+                  "?labelSelector=app%20in%20%28y%2C%20z%29");
+    CHECK(store_find(t->pods, "default/sel-y1") != NULL);
+    CHECK(store_find(t->pods, "default/sel-x1") == NULL);
+    /* The server refuses a bad one: its message reaches the status. */
+    CHECK(session_set_selector(t->sess, "app(x)") == 1);
+    CHECK(run_until(t, has_sel_error, 60));
+    /* Cleared: every pod again. */
+    CHECK(session_set_selector(t->sess, "") == 1);
+    CHECK(session_selector(t->sess) == NULL);
+    expect_server(t, BETA, "/api/v1/namespaces/default/pods");
+    CHECK(store_find(t->pods, "default/sel-y2") != NULL);
+    CHECK(store_find(t->pods, "default/beta-1") != NULL);
+    /* A switch keeps the selector. */
+    CHECK(session_set_selector(t->sess, "app=y") == 1);
+    do_switch(t, NULL, "default");
+    expect_server(t, BETA,
+                  "/api/v1/namespaces/default/pods?labelSelector=app%3Dy");
+    CHECK(store_find(t->pods, "default/sel-y2") != NULL);
+    CHECK(store_find(t->pods, "default/sel-x2") == NULL);
+    /* Replaced just before the close: the old reflector still closes. */
+    CHECK(session_set_selector(t->sess, NULL) == 1);
 
     /* Close: no callback after, every handle gone. */
     session_close(t->sess, sess_closed, t);

@@ -23,8 +23,8 @@ static int
 sel(const char *text, const char *labels)
 {
     struct podsel s;
-    char           *cause = NULL;
-    int             m;
+    char         *cause = NULL;
+    int           m;
 
     if (podsel_parse(&s, text, &cause) != 0) {
         fail_msg("%s: %s", text, cause);
@@ -79,7 +79,7 @@ test_selector_errors(void **state)
         "app=web,", "app=web x", "app notin",  "a b",
     };
     struct podsel s;
-    size_t          i;
+    size_t        i;
 
     (void)state;
     for (i = 0; i < nitems(bad); i++) {
@@ -186,6 +186,20 @@ test_filter_kinds(void **state)
     assert_int_equal(f->negate, 1);
     podfilter_free(f);
     assert_int_equal(podfilter_match(NULL, &db), 1);
+    /* What the server can apply: an un-negated -l's selector, trimmed. */
+    f = podfilter_parse("  -l  app in (db, cache) ", &cause);
+    assert_string_equal(podfilter_server_selector(f), "app in (db, cache)");
+    podfilter_free(f);
+    f = podfilter_parse("-lapp=db", &cause);
+    assert_string_equal(podfilter_server_selector(f), "app=db");
+    podfilter_free(f);
+    f = podfilter_parse("!-l app=db", &cause);
+    assert_null(podfilter_server_selector(f));
+    podfilter_free(f);
+    f = podfilter_parse("db", &cause);
+    assert_null(podfilter_server_selector(f));
+    podfilter_free(f);
+    assert_null(podfilter_server_selector(NULL));
 }
 
 int
